@@ -33,16 +33,17 @@ def demo(
         int, typer.Option(help="Random seed; the same seed gives the same clinic.")
     ] = 1,
     patients: Annotated[int, typer.Option(help="Number of simulated patients.", min=2)] = 36,
-    days: Annotated[int, typer.Option(help="Days of history (at most) per patient.", min=14)] = 140,
+    days: Annotated[int, typer.Option(help="Days of history (at most) per patient.", min=28)] = 140,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Fill the database with a realistic demo clinic (migrating first when needed)."""
-    from lowdose.web import demo as demo_module
     from lowdose.web import runner
 
     try:
         runner.setup_django()
         runner.migrate(quiet=True)
+        from lowdose.web import demo as demo_module
+
         result = demo_module.create_demo_clinic(
             seed=seed, n_patients=patients, n_days=days, progress=not as_json
         )

@@ -1,0 +1,201 @@
+"""Patients, their conditions and medications, and their LDN courses with the dose history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from lowdose.course import CONDITION_LABELS, CourseDates, Phase
+from lowdose.course import dose_on as core_dose_on
+from lowdose.web.accounts.models import Clinic
+
+CONDITION_CHOICES = [(condition.value, label) for condition, label in CONDITION_LABELS.items()]
+PHASE_CHOICES = [(phase.value, phase.label) for phase in Phase]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not recorded"
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PatientQuerySet:
+        """The patients ``user`` may see: their own record, or their clinic's for staff."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == "patient":
+            return self.filter(user=user)
+        if user.role in {"clinician", "pharmacist"}:
+            return self.filter(clinic_id=user.clinic_id)
+        return self.none()
+
+
+class Patient(models.Model):
+    """A person on (or preparing for) an LDN course, owned by one clinic."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    record_number = models.CharField(max_length=32)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    timezone = models.CharField(max_length=64, blank=True, help_text="Blank: the clinic's.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "record_number"], name="record_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone or self.clinic.timezone)
+
+    def local_today(self) -> dt.date:
+        """Today's date where the patient lives: the diary's day."""
+        return timezone.now().astimezone(self.zone).date()
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def condition_labels(self) -> list[str]:
+        return [c.get_condition_display() for c in self.conditions.all()]
+
+    def current_course(self) -> Course | None:
+        return self.courses.order_by("-start_date").first()
+
+
+class PatientCondition(models.Model):
+    """A condition the patient's LDN course is for."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="conditions")
+    condition = models.CharField(max_length=32, choices=CONDITION_CHOICES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "condition"], name="condition_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_condition_display()
+
+
+class Medication(models.Model):
+    """A medication the patient takes besides LDN, as written by a person."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(max_length=200)
+    started_on = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(models.Model):
+    """An LDN course: the prescriber and the dates that divide it into phases.
+
+    The dose history is kept in :class:`DoseChange`; a titration plan attaches to the course.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="prescribed_courses"
+    )
+    baseline_start = models.DateField()
+    start_date = models.DateField(help_text="Day of the first LDN dose.")
+    maintenance_start = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(baseline_start__lte=models.F("start_date")),
+                name="baseline_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"LDN course of {self.patient} from {self.start_date}"
+
+    @property
+    def dates(self) -> CourseDates:
+        return CourseDates(
+            self.baseline_start, self.start_date, self.maintenance_start, self.stopped_on
+        )
+
+    def phase_on(self, day: dt.date) -> Phase | None:
+        return self.dates.phase_on(day)
+
+    def dose_steps(self) -> list[tuple[dt.date, Decimal]]:
+        return [(c.effective_on, c.dose_mg) for c in self.dose_changes.order_by("effective_on")]
+
+    def dose_on(self, day: dt.date) -> Decimal | None:
+        if self.phase_on(day) in (None, Phase.BASELINE, Phase.STOPPED):
+            return None
+        return core_dose_on(self.dose_steps(), day)
+
+
+class DoseChange(models.Model):
+    """From ``effective_on`` the daily dose is ``dose_mg`` (exact to the microgram)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="dose_changes")
+    effective_on = models.DateField()
+    dose_mg = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("49.999"))],
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "effective_on"], name="one_dose_change_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dose_mg__gt=0) & models.Q(dose_mg__lt=50),
+                name="dose_is_low_dose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dose_mg} mg from {self.effective_on}"
+
+
+class SimulatedTruth(models.Model):
+    """The true effect behind a simulated (demo) patient, kept to check the analysis against."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="truth")
+    response = models.CharField(max_length=16)
+    true_effect = models.JSONField(help_text="Rating points, treatment minus comparison.")
+    seed = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"Simulated truth for {self.patient}"

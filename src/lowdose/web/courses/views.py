@@ -1,0 +1,124 @@
+"""Staff pages: the clinician's patient list and patient page, the pharmacist's course list,
+and the researcher's de-identified overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from lowdose.course import Phase
+from lowdose.web.access import role_required, visible_patient
+from lowdose.web.accounts import audit
+from lowdose.web.courses.models import Patient, PatientCondition
+from lowdose.web.diary.charting import history_context, ratings_chart_svg, svg_response
+from lowdose.web.diary.models import CheckIn
+
+PAGE_SIZE = 50
+
+
+def _patient_rows(request: HttpRequest):
+    last_checkin = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-date")
+    patients = (
+        Patient.objects.visible_to(request.user)
+        .select_related("user", "clinic")
+        .prefetch_related("conditions", "courses__dose_changes")
+        .annotate(last_checkin=Subquery(last_checkin.values("date")[:1]))
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        patients = patients.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(record_number__iexact=query)
+        )
+    return patients, query
+
+
+def _summarise(patient: Patient, today: dt.date) -> dict:
+    courses = sorted(patient.courses.all(), key=lambda c: c.start_date, reverse=True)
+    course = courses[0] if courses else None
+    phase = course.phase_on(today) if course else None
+    dose = None
+    if course and phase in (Phase.TITRATION, Phase.MAINTENANCE):
+        steps = sorted(course.dose_changes.all(), key=lambda c: c.effective_on)
+        dose = next((s.dose_mg for s in reversed(steps) if s.effective_on <= today), None)
+    return {
+        "patient": patient,
+        "course": course,
+        "phase": phase,
+        "dose": dose,
+        "conditions": [c.get_condition_display() for c in patient.conditions.all()],
+        "days_on": (today - course.start_date).days + 1 if course and phase else None,
+    }
+
+
+@role_required("clinician")
+def patient_list(request: HttpRequest) -> HttpResponse:
+    patients, query = _patient_rows(request)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [_summarise(patient, today) for patient in page]
+    return render(request, "courses/patient_list.html", {"page": page, "rows": rows, "q": query})
+
+
+@role_required("clinician")
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = visible_patient(request, pk)
+    audit.record(request, "view", patient, patient_id=patient.pk)
+    today = patient.local_today()
+    summary = _summarise(patient, today)
+    recent = list(CheckIn.objects.filter(patient=patient).order_by("-date")[:28])
+    return render(
+        request,
+        "courses/patient_detail.html",
+        {
+            **summary,
+            "today": today,
+            **history_context(recent),
+            "age": patient.age_on(today),
+            "medications": patient.medications.all(),
+            "dose_steps": summary["course"].dose_steps() if summary["course"] else [],
+        },
+    )
+
+
+@role_required("clinician")
+def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = visible_patient(request, pk)
+    audit.record(request, "view", patient, patient_id=patient.pk)
+    return svg_response(ratings_chart_svg(patient))
+
+
+@role_required("pharmacist")
+def pharmacy_courses(request: HttpRequest) -> HttpResponse:
+    """The clinic's courses with the dose each patient takes today, for dispensing."""
+    patients, query = _patient_rows(request)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [row for row in (_summarise(p, today) for p in page) if row["course"]]
+    return render(request, "courses/pharmacy.html", {"page": page, "rows": rows, "q": query})
+
+
+@role_required("researcher")
+def research_overview(request: HttpRequest) -> HttpResponse:
+    """Counts only: no names, no record numbers, no dates of birth."""
+    clinic = request.user.clinic
+    by_condition = (
+        PatientCondition.objects.filter(patient__clinic=clinic)
+        .values("condition")
+        .annotate(n=Count("patient", distinct=True))
+        .order_by("-n")
+    )
+    labels = dict(PatientCondition._meta.get_field("condition").choices)
+    totals = {
+        "patients": Patient.objects.filter(clinic=clinic).count(),
+        "checkins": CheckIn.objects.filter(patient__clinic=clinic).count(),
+    }
+    conditions = [(labels[row["condition"]], row["n"]) for row in by_condition]
+    return render(request, "courses/research.html", {"totals": totals, "conditions": conditions})

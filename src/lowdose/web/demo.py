@@ -1,0 +1,302 @@
+"""The demo clinic: simulated patients and their diaries, bulk-loaded into the database.
+
+The simulation itself is pure (:mod:`lowdose.simulation`); this module only stores it, with bulk
+inserts so that 5,000 patients × 365 days load in well under two minutes. Running it again
+replaces the previous demo clinic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lowdose.ratings import RATING_NAMES
+from lowdose.simulation import SimulatedClinic, simulate_clinic
+from lowdose.web.accounts.models import ApiToken, AuditEvent, Clinic, Role, User
+from lowdose.web.courses.models import (
+    Course,
+    DoseChange,
+    Medication,
+    Patient,
+    PatientCondition,
+    SimulatedTruth,
+)
+from lowdose.web.diary.models import CheckIn
+
+DEMO_SLUG = "demo"
+DEMO_CLINIC_NAME = "Riverside LDN Clinic (demo)"
+CHUNK_ROWS = 20_000
+
+#: Staff of the demo clinic: (role, username, first name, last name, password).
+STAFF = (
+    (Role.CLINICIAN, "demo.clinician", "Maya", "Okafor", "ldn-demo-clinician"),
+    (Role.PHARMACIST, "demo.pharmacist", "Tom", "Lindqvist", "ldn-demo-pharmacist"),
+    (Role.RESEARCHER, "demo.researcher", "Ines", "Duarte", "ldn-demo-researcher"),
+    (Role.ADMIN, "demo.admin", "Sam", "Reyes", "ldn-demo-admin"),
+)
+PATIENT_PASSWORD = "ldn-demo-patient"
+PATIENTS_WITH_LOGIN = 2
+
+
+def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: bool) -> dict:
+    """Replace the demo clinic with a freshly simulated one and return its log-ins and counts."""
+    started = time.perf_counter()
+    clinic_data = simulate_clinic(
+        seed=seed, n_patients=n_patients, n_days=n_days, today=timezone.localdate()
+    )
+    with _progress(progress, len(clinic_data.checkins)) as advance, transaction.atomic():
+        _delete_demo_clinic()
+        clinic = Clinic.objects.create(name=DEMO_CLINIC_NAME, slug=DEMO_SLUG, timezone="UTC")
+        staff = _create_staff(clinic)
+        patients = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
+        _insert_checkins(clinic_data, patients, advance)
+    users = [
+        {"role": str(role), "username": username, "password": password}
+        for role, username, _, _, password in STAFF
+    ]
+    users[1:1] = [
+        {"role": "patient", "username": p.username, "password": PATIENT_PASSWORD}
+        for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]
+    ]
+    return {
+        "clinic": DEMO_CLINIC_NAME,
+        "users": users,
+        "patients": len(clinic_data.patients),
+        "checkins": len(clinic_data.checkins),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator:
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=False) as bar:
+        task = bar.add_task("Loading check-ins", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _delete_demo_clinic() -> None:
+    """Remove a previous demo clinic and everything in it, with set-based deletes."""
+    clinic = Clinic.objects.filter(slug=DEMO_SLUG).first()
+    if clinic is None:
+        return
+    patients = Patient.objects.filter(clinic=clinic)
+    user_ids = list(User.objects.filter(clinic=clinic).values_list("pk", flat=True))
+    user_ids += list(User.objects.filter(username="demo.admin").values_list("pk", flat=True))
+    for queryset in (
+        CheckIn.objects.filter(patient__in=patients),
+        DoseChange.objects.filter(course__patient__in=patients),
+        Course.objects.filter(patient__in=patients),
+        Medication.objects.filter(patient__in=patients),
+        PatientCondition.objects.filter(patient__in=patients),
+        SimulatedTruth.objects.filter(patient__in=patients),
+        AuditEvent.objects.filter(actor_id__in=user_ids),
+        ApiToken.objects.filter(user_id__in=user_ids),
+        patients,
+    ):
+        queryset._raw_delete(queryset.db)
+    User.objects.filter(pk__in=user_ids).delete()
+    clinic.delete()
+
+
+def _create_staff(clinic: Clinic) -> dict[str, User]:
+    staff = {}
+    for role, username, first, last, password in STAFF:
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            clinic=None if role == Role.ADMIN else clinic,
+        )
+        user.set_password(password)
+        user.save()
+        staff[role] = user
+    return staff
+
+
+def _create_patients(clinic: Clinic, data: SimulatedClinic, prescriber: User, seed: int):
+    unusable = make_password(None)
+    users = []
+    for sim in data.patients:
+        user = User(
+            username=sim.username,
+            first_name=sim.first_name,
+            last_name=sim.last_name,
+            role=Role.PATIENT,
+            clinic=clinic,
+            password=unusable,
+        )
+        if sim.index < PATIENTS_WITH_LOGIN:
+            user.set_password(PATIENT_PASSWORD)
+        users.append(user)
+    users = User.objects.bulk_create(users, batch_size=1000)
+    patients = Patient.objects.bulk_create(
+        [
+            Patient(
+                user=user,
+                clinic=clinic,
+                record_number=f"LD-{sim.index + 1:05d}",
+                date_of_birth=sim.date_of_birth,
+                sex=sim.sex,
+                timezone=sim.timezone,
+            )
+            for sim, user in zip(data.patients, users, strict=True)
+        ],
+        batch_size=1000,
+    )
+    courses = Course.objects.bulk_create(
+        [
+            Course(
+                patient=patient,
+                prescriber=prescriber,
+                baseline_start=sim.baseline_start,
+                start_date=sim.ldn_start,
+                maintenance_start=sim.maintenance_start,
+                stopped_on=sim.stopped_on,
+            )
+            for sim, patient in zip(data.patients, patients, strict=True)
+        ],
+        batch_size=1000,
+    )
+    _create_details(data, patients, courses, prescriber, seed)
+    return patients, courses, users
+
+
+def _create_details(data, patients, courses, prescriber, seed: int) -> None:
+    pairs = list(zip(data.patients, patients, courses, strict=True))
+    PatientCondition.objects.bulk_create(
+        [PatientCondition(patient=p, condition=c) for sim, p, _ in pairs for c in sim.conditions],
+        batch_size=2000,
+    )
+    Medication.objects.bulk_create(
+        [Medication(patient=p, name=name) for sim, p, _ in pairs for name in sim.medications],
+        batch_size=2000,
+    )
+    DoseChange.objects.bulk_create(
+        [
+            DoseChange(
+                course=course,
+                effective_on=day,
+                dose_mg=mg,
+                created_by=prescriber,
+                note="Titration step",
+            )
+            for sim, _, course in pairs
+            for day, mg in sim.dose_steps
+        ],
+        batch_size=2000,
+    )
+    SimulatedTruth.objects.bulk_create(
+        [
+            SimulatedTruth(
+                patient=p, response=str(sim.response), true_effect=sim.true_effect, seed=seed
+            )
+            for sim, p, _ in pairs
+        ],
+        batch_size=2000,
+    )
+
+
+_CHECKIN_COLUMNS = (
+    "patient_id",
+    "course_id",
+    "entered_by_id",
+    "date",
+    "dose_taken",
+    *RATING_NAMES,
+    "side_effects",
+    "note",
+    "late",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_checkins(data: SimulatedClinic, created, advance) -> None:
+    """Insert all check-ins in chunks: COPY on PostgreSQL, executemany on SQLite."""
+    patients, courses, users = created
+    rows = _checkin_rows(
+        data, [p.pk for p in patients], [c.pk for c in courses], [u.pk for u in users]
+    )
+    table = CheckIn._meta.db_table
+    columns = ", ".join(_CHECKIN_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for chunk in _chunks(rows):
+                    for row in chunk:
+                        copy.write_row(row)
+                    advance(len(chunk))
+        else:
+            placeholders = ", ".join(["%s"] * len(_CHECKIN_COLUMNS))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            for chunk in _chunks(rows):
+                cursor.executemany(sql, chunk)
+                advance(len(chunk))
+
+
+def _chunks(rows: list) -> Iterator[list]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield rows[start : start + CHUNK_ROWS]
+
+
+def _checkin_rows(data: SimulatedClinic, patient_ids, course_ids, user_ids) -> list[tuple]:
+    columns = data.checkins
+    index = columns.patient
+    ops = connection.ops
+    dates = {
+        day: ops.adapt_datefield_value(dt.date.fromordinal(day))
+        for day in np.unique(columns.day).tolist()
+    }
+    now = ops.adapt_datetimefield_value(timezone.now())
+    side_effects = _side_effect_json(columns)
+    ratings = np.where(np.isnan(columns.ratings), -1, columns.ratings).astype(np.int16)
+    rating_lists = [
+        [None if v < 0 else v for v in ratings[:, j].tolist()] for j in range(len(RATING_NAMES))
+    ]
+    pid = np.asarray(patient_ids)[index].tolist()
+    cid = np.asarray(course_ids)[index].tolist()
+    uid = np.asarray(user_ids)[index].tolist()
+    day = [dates[d] for d in columns.day.tolist()]
+    return list(
+        zip(
+            pid,
+            cid,
+            uid,
+            day,
+            columns.dose_taken.tolist(),
+            *rating_lists,
+            [side_effects.get(i, "[]") for i in range(len(columns))],
+            [""] * len(columns),
+            columns.late.tolist(),
+            [now] * len(columns),
+            [now] * len(columns),
+            strict=True,
+        )
+    )
+
+
+def _side_effect_json(columns) -> dict[int, str]:
+    grouped: dict[int, list[dict[str, str]]] = {}
+    severities = {1: "mild", 2: "moderate", 3: "severe"}
+    for row, code, severity in zip(
+        columns.side_effect_row.tolist(),
+        columns.side_effect_code.tolist(),
+        columns.side_effect_severity.tolist(),
+        strict=True,
+    ):
+        grouped.setdefault(row, []).append({"name": code, "severity": severities[severity]})
+    return {row: json.dumps(items) for row, items in grouped.items()}
