@@ -11,7 +11,11 @@ import importlib
 import typer
 
 #: Modules that add commands to ``lowdose``; each defines ``register(app: typer.Typer) -> None``.
-COMMAND_MODULES: tuple[str, ...] = ("lowdose.cli.webapp",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "lowdose.cli.webapp",
+    "lowdose.cli.score",
+    "lowdose.cli.standtest",
+)
 
 app = typer.Typer(
     name="lowdose",
