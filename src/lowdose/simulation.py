@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 MIN_PATIENTS = 2
-MIN_DAYS = 28
+MIN_DAYS = 14
 SHARED_NOISE_WEIGHT = 0.4
 TIMEZONE = "UTC"
 OPIOID_PATIENT = 1
@@ -131,54 +131,30 @@ class TitrationSchedule:
     source: str
 
 
-def _mg(*values: str) -> tuple[Decimal, ...]:
-    return tuple(Decimal(v) for v in values)
+def _schedule(name: str, doses: str, interval: tuple[int, int], source: str) -> TitrationSchedule:
+    return TitrationSchedule(name, tuple(Decimal(mg) for mg in doses.split()), interval, source)
 
 
-_TRUST = "LDN Research Trust, 'starting dose and titration' (S. Dickson)"
+#: Titration schedules from the published protocols and guides in clinical-facts.md §1.2.
+_TRUST = "LDN Research Trust pharmacist (S. Dickson)"
 TITRATION_SCHEDULES: tuple[TitrationSchedule, ...] = (
-    TitrationSchedule("weekly_1mg", _mg("1", "2", "3", "4", "4.5"), (7, 7), _TRUST),
-    TitrationSchedule(
-        "chemosensitive_3mg", _mg("0.5", "1", "1.5", "2", "2.5", "3"), (14, 14), _TRUST
-    ),
-    TitrationSchedule(
-        "chemosensitive_4_5mg",
-        _mg("0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4", "4.5"),
-        (14, 14),
-        _TRUST,
-    ),
-    TitrationSchedule(
-        "weekly_half_mg",
-        _mg("0.5", "1", "1.5", "2", "2.5", "3"),
-        (7, 7),
-        "LDN Research Trust, 'how titrating low dose naltrexone'",
-    ),
-    TitrationSchedule("pots_trial", _mg("1.5", "3", "4.5"), (14, 14), "NCT05363514"),
-    TitrationSchedule(
-        "post_covid_trial", _mg("1", "2", "3", "4.5"), (7, 7), "BC Women's H21-02254"
-    ),
-    TitrationSchedule(
-        "clinic_1_5mg", _mg("1.5", "3", "4.5"), (7, 14), "clinic pages (clinical-facts §1.2)"
-    ),
+    _schedule("weekly_1mg", "1 2 3 4 4.5", (7, 7), _TRUST),
+    _schedule("chemosensitive_3mg", "0.5 1 1.5 2 2.5 3", (14, 14), _TRUST + ", chemosensitive"),
+    _schedule("chemosensitive_4_5mg", "0.5 1 1.5 2 2.5 3 3.5 4 4.5", (14, 14), _TRUST + ", idem"),
+    _schedule("weekly_half_mg", "0.5 1 1.5 2 2.5 3", (7, 7), "LDN Research Trust pharmacist"),
+    _schedule("pots_trial", "1.5 3 4.5", (14, 14), "NCT05363514 (POTS, Calgary)"),
+    _schedule("post_covid_trial", "1 2 3 4.5", (7, 7), "Post-COVID fatigue RCT H21-02254"),
+    _schedule("clinic_1_5mg", "1.5 3 4.5", (7, 14), "Clinic pages (not authoritative)"),
 )
 _SCHEDULE_INDEX = {s.name: i for i, s in enumerate(TITRATION_SCHEDULES)}
 #: Schedule weights by primary condition; chemosensitive ME/CFS and long-COVID patients go slower.
 _SCHEDULE_P: dict[str, dict[str, float]] = {
-    "pots": {"pots_trial": 0.35, "weekly_1mg": 0.25, "clinic_1_5mg": 0.25, "weekly_half_mg": 0.15},
-    "fibromyalgia": {
-        "weekly_1mg": 0.4,
-        "clinic_1_5mg": 0.3,
-        "weekly_half_mg": 0.2,
-        "pots_trial": 0.1,
-    },
-    "me_cfs": {
-        "chemosensitive_3mg": 0.3,
-        "chemosensitive_4_5mg": 0.2,
-        "weekly_half_mg": 0.3,
-        "weekly_1mg": 0.2,
-    },
-    "long_covid": {"post_covid_trial": 0.4, "chemosensitive_3mg": 0.3, "weekly_half_mg": 0.3},
-}
+    "pots": {"pots_trial": .35, "weekly_1mg": .25, "clinic_1_5mg": .25, "weekly_half_mg": .15},
+    "fibromyalgia": {"weekly_1mg": .4, "clinic_1_5mg": .3, "weekly_half_mg": .2, "pots_trial": .1},
+    "me_cfs": {"chemosensitive_3mg": .3, "chemosensitive_4_5mg": .2, "weekly_half_mg": .3,
+               "weekly_1mg": .2},
+    "long_covid": {"post_covid_trial": .4, "chemosensitive_3mg": .3, "weekly_half_mg": .3},
+}  # fmt: skip
 
 _FEMALE_NAMES = (
     "Anna", "Emma", "Olivia", "Sofia", "Maria", "Hannah", "Laura", "Chloe", "Grace", "Amira",
@@ -199,49 +175,23 @@ _LAST_NAMES = (
     "Campbell", "MacLeod", "Hughes",
 )  # fmt: skip
 
-#: Medication pools (name, strengths). No opioid and no opioid antagonist anywhere in them.
-_MEDICATIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "pots": (
-        ("Propranolol", ("10 mg", "20 mg")),
-        ("Fludrocortisone", ("0.1 mg",)),
-        ("Midodrine", ("2.5 mg", "5 mg", "10 mg")),
-        ("Ivabradine", ("2.5 mg", "5 mg")),
-        ("Pyridostigmine", ("30 mg", "60 mg")),
-        ("Metoprolol succinate", ("25 mg",)),
-    ),
-    "fibromyalgia": (
-        ("Duloxetine", ("30 mg", "60 mg")),
-        ("Pregabalin", ("75 mg", "150 mg")),
-        ("Amitriptyline", ("10 mg", "25 mg")),
-        ("Cyclobenzaprine", ("5 mg", "10 mg")),
-        ("Gabapentin", ("300 mg",)),
-        ("Milnacipran", ("50 mg",)),
-    ),
-    "me_cfs": (
-        ("Melatonin", ("3 mg",)),
-        ("Aripiprazole", ("1 mg",)),
-        ("Famotidine", ("20 mg",)),
-        ("Coenzyme Q10", ("100 mg",)),
-        ("Trazodone", ("50 mg",)),
-    ),
-    "long_covid": (
-        ("Famotidine", ("20 mg",)),
-        ("Cetirizine", ("10 mg",)),
-        ("Montelukast", ("10 mg",)),
-        ("Ivabradine", ("5 mg",)),
-    ),
-    "hashimotos": (("Levothyroxine", ("25 mcg", "50 mcg", "75 mcg", "100 mcg")),),
-    "general": (
-        ("Sertraline", ("50 mg",)),
-        ("Omeprazole", ("20 mg",)),
-        ("Vitamin D3", ("25 mcg",)),
-        ("Magnesium glycinate", ("200 mg",)),
-        ("Ibuprofen", ("400 mg",)),
-        ("Paracetamol", ("500 mg",)),
-        ("Loratadine", ("10 mg",)),
-        ("Ferrous sulfate", ("200 mg",)),
-    ),
-}
+#: Medication pools, "name: strength, strength". No opioid and no opioid antagonist in any of them.
+_MEDICATIONS: dict[str, tuple[str, ...]] = {
+    "pots": ("Propranolol: 10 mg, 20 mg", "Fludrocortisone: 0.1 mg", "Ivabradine: 2.5 mg, 5 mg",
+             "Midodrine: 2.5 mg, 5 mg, 10 mg", "Pyridostigmine: 30 mg, 60 mg",
+             "Metoprolol succinate: 25 mg"),
+    "fibromyalgia": ("Duloxetine: 30 mg, 60 mg", "Pregabalin: 75 mg, 150 mg", "Gabapentin: 300 mg",
+                     "Amitriptyline: 10 mg, 25 mg", "Cyclobenzaprine: 5 mg, 10 mg",
+                     "Milnacipran: 50 mg"),
+    "me_cfs": ("Melatonin: 3 mg", "Aripiprazole: 1 mg", "Famotidine: 20 mg", "Trazodone: 50 mg",
+               "Coenzyme Q10: 100 mg"),
+    "long_covid": ("Famotidine: 20 mg", "Cetirizine: 10 mg", "Montelukast: 10 mg",
+                   "Ivabradine: 5 mg"),
+    "hashimotos": ("Levothyroxine: 25 mcg, 50 mcg, 75 mcg, 100 mcg",),
+    "general": ("Sertraline: 50 mg", "Omeprazole: 20 mg", "Vitamin D3: 25 mcg", "Ibuprofen: 400 mg",
+                "Magnesium glycinate: 200 mg", "Paracetamol: 500 mg", "Loratadine: 10 mg",
+                "Ferrous sulfate: 200 mg"),
+}  # fmt: skip
 
 #: Side effects: (code, base daily probability, fades early?). Early ones follow the start and
 #: dose increases; the others are rare background events on LDN days.
@@ -399,11 +349,17 @@ def simulate_clinic(
     """Simulate a clinic of ``n_patients`` with up to ``n_days`` days of history ending ``today``.
 
     Deterministic for a seed. Every check-in falls in ``today - n_days + 1 … today``; most
-    patients have 6–20 weeks, some (when ``n_days`` allows) up to the whole window. Patient 0 is
-    the demo's main patient: a POTS responder on maintenance whose last check-in is yesterday, so
-    today is still open. Patient 1 is the only one with an opioid (:data:`OPIOID_MEDICATION`) and
-    is still in baseline, with ``ldn_start`` in the future. Raises :class:`SimulationError` for
-    ``n_patients < 2`` or ``n_days < 28``.
+    patients have 6–20 weeks of diary, some (when ``n_days`` allows) up to the whole window. About
+    30% of patients have already checked in today, most last did yesterday, a few stopped keeping
+    the diary weeks ago and a few non-responders stopped LDN. A patient whose ``ldn_start`` falls
+    after their last check-in is still in baseline (common when ``n_days`` < 42).
+
+    Patient 0 is the demo's main patient: a POTS responder whose last check-in is yesterday, so
+    today is still open, on maintenance when ``n_days`` ≥ 51 (4.5 mg after weekly 1 mg steps).
+    Patient 1 is the only one with an opioid (:data:`OPIOID_MEDICATION`) and is still in baseline,
+    ``ldn_start`` 9 days after ``today``. Raises :class:`SimulationError` (a
+    :class:`~lowdose.errors.LowdoseError` naming the field) for ``n_patients < 2`` or
+    ``n_days < 14``.
 
     >>> clinic = simulate_clinic(seed=1, n_patients=30, n_days=120, today=datetime.date(2026, 1, 1))
     >>> clinic.patients[0].response, len(clinic.checkins) > 1000
@@ -453,12 +409,17 @@ class _Cohort:
 _WORSE = np.array([1.0 if RATINGS_BY_NAME[n].lower_is_better else -1.0 for n in RATING_NAMES])
 
 
+def _code(condition: str) -> int:
+    return CONDITION_CODES.index(condition)
+
+
 def _draw_cohort(rng: np.random.Generator, n: int, n_days: int, today: int) -> _Cohort:
     primary, second = _draw_conditions(rng, n)
-    response = rng.choice(3, size=n, p=_RESPONSE_P)
-    primary[0], second[0], response[0] = 0, -1, 0  # the demo patient: POTS, responder
-    primary[1], second[1] = 1, -1  # the opioid patient: fibromyalgia
-    timeline = _draw_timeline(rng, n_days, today, primary, response)
+    response = rng.choice(len(ResponseClass), size=n, p=_RESPONSE_P)
+    primary[0], second[0], response[0] = _code("pots"), -1, 0  # the demo patient, a responder
+    primary[1], second[1] = _code("fibromyalgia"), -1  # the opioid patient
+    start, length = _draw_record_windows(rng, n, n_days, today)
+    timeline = _draw_timeline(rng, primary, response, start, length)
     ratings = _draw_rating_model(rng, primary, second, response)
     habits = _draw_habits(rng, primary, second)
     return _Cohort(
@@ -475,37 +436,46 @@ def _draw_conditions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.n
     return primary, second
 
 
-def _draw_timeline(
-    rng: np.random.Generator, n_days: int, today: int, primary: np.ndarray, response: np.ndarray
-) -> dict[str, np.ndarray]:
-    n = primary.shape[0]
+def _draw_record_windows(
+    rng: np.random.Generator, n: int, n_days: int, today: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """First day (ordinal) and number of calendar days of each diary, inside the window."""
     span = rng.integers(42, 141, size=n)  # 6–20 weeks
-    long_span = rng.integers(141, max(n_days, 141) + 1, size=n)
-    span = np.minimum(np.where(rng.random(n) < 0.2, long_span, span), n_days)
+    long_span = rng.integers(141, max(n_days, 141) + 1, size=n)  # up to the whole window
+    span = np.where(rng.random(n) < 0.2, long_span, span)
     u = rng.random(n)
     end = np.where(u < 0.3, today, today - 1)  # most are active; some checked in today already
-    end = np.where(u > 0.95, today - 1 - rng.integers(3, 22, size=n), end)  # diary lapsed
+    lapsed = today - 1 - rng.integers(3, 22, size=n)  # the diary stopped a while ago
+    end = np.where(u > 0.95, np.maximum(lapsed, today - n_days // 2), end)
     start = np.maximum(end - span + 1, today - n_days + 1)
-    length = end - start + 1
-    ldn_off = np.minimum(rng.integers(14, 29, size=n), np.maximum(length - 14, 7))
+    # Patient 0 has a long, rich history up to yesterday; patient 1 began 12 days ago.
+    start[0], end[0] = today - min(n_days - 1, 180), today - 1
+    start[1], end[1] = today - 12, today - 1
+    return start, end - start + 1
+
+
+def _draw_timeline(
+    rng: np.random.Generator,
+    primary: np.ndarray,
+    response: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Course dates as day offsets from ``start``; non-responders may stop after 8–16 weeks."""
+    n = primary.shape[0]
+    ldn_off = rng.integers(14, 29, size=n)  # ldn_start may fall after the window: still baseline
     schedule, interval = _draw_schedules(rng, primary)
-    # Patient 0: rich history, weekly titration, last check-in yesterday.
-    length[0] = min(n_days - 1, 180)
-    start[0] = today - length[0]
     ldn_off[0] = 21 if length[0] >= 63 else 14
     schedule[0], interval[0] = _SCHEDULE_INDEX["weekly_1mg"], 7
-    # Patient 1: blocked by screening, so still in baseline with a planned start in 9 days.
-    length[1], start[1], ldn_off[1] = 12, today - 12, 21
-    schedule[1], interval[1] = _SCHEDULE_INDEX["clinic_1_5mg"], 14
+    ldn_off[1] = 21  # blocked by screening: still in baseline, planned start in 9 days
     n_steps = np.array([len(s.doses_mg) for s in TITRATION_SCHEDULES])[schedule]
     full_off = ldn_off + (n_steps - 1) * interval + rng.integers(14, 43, size=n)
     stop_off = ldn_off + rng.integers(56, 113, size=n)
     stops = (response == 2) & (rng.random(n) < _STOP_P_NON_RESPONDER) & (stop_off < length)
     stops[:2] = False
-    length = np.where(stops, stop_off, length)
     return {
         "start": start,
-        "length": length,
+        "length": np.where(stops, stop_off, length),  # no check-ins from the day they stop
         "ldn_off": ldn_off,
         "schedule": schedule,
         "interval": interval,
@@ -566,8 +536,11 @@ def _draw_habits(
     adherence = rng.beta(18, 2, n)  # about 90% of LDN days with the dose taken
     miss[0], adherence[0] = 0.03, 0.95
     susceptibility = np.where(rng.random(n) < 0.25, 0.0, rng.lognormal(-0.18, 0.6, n))
+    susceptibility[0] = 1.5  # the demo patient shows early side effects fading
     skip = rng.beta(1, 40, (n, len(RATING_NAMES)))
-    orthostatic = (primary == 0) | (second == 0) | (primary == 3) | (second == 3)
+    orthostatic = np.isin(primary, [_code("pots"), _code("long_covid")]) | np.isin(
+        second, [_code("pots"), _code("long_covid")]
+    )
     skip[:, RATING_NAMES.index("orthostatic")] += np.where(orthostatic, 0.0, 0.15)
     return {
         "miss": miss,
@@ -661,8 +634,9 @@ def _pick_medications(
         pool = _MEDICATIONS[pool_name]
         count = 1 if pool_name == "hashimotos" else int(rng.integers(0, 3))
         for j in rng.permutation(len(pool))[:count]:
-            drug, strengths = pool[j]
-            chosen.setdefault(drug, f"{drug} {strengths[rng.integers(len(strengths))]}")
+            drug, strengths = pool[j].split(": ")
+            options = strengths.split(", ")
+            chosen.setdefault(drug, f"{drug} {options[rng.integers(len(options))]}")
     if index == OPIOID_PATIENT:
         chosen["Tramadol"] = OPIOID_MEDICATION
     return tuple(chosen.values())

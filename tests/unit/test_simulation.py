@@ -285,12 +285,23 @@ def test_rows_can_be_read_one_by_one(clinic):
 
 
 def test_a_small_history_still_works():
-    clinic = simulate_clinic(seed=1, n_patients=2, n_days=28, today=TODAY)
-    assert len(clinic.checkins) > 20
-    assert clinic.checkins.day.min() >= TODAY.toordinal() - 27
+    clinic = simulate_clinic(seed=1, n_patients=30, n_days=14, today=TODAY)
+    assert len(clinic.checkins) > 200
+    assert clinic.checkins.day.min() >= TODAY.toordinal() - 13
 
 
-@pytest.mark.parametrize(("patients", "days"), [(1, 90), (30, 27)])
+@pytest.mark.parametrize(("patients", "days"), [(1, 90), (30, 13)])
 def test_too_small_a_clinic_is_refused(patients, days):
     with pytest.raises(SimulationError):
         simulate_clinic(seed=1, n_patients=patients, n_days=days, today=TODAY)
+
+
+@pytest.mark.parametrize("n_days", [51, 140, 365])
+def test_patient_zero_reaches_maintenance_whenever_the_window_allows(n_days):
+    clinic = simulate_clinic(seed=n_days, n_patients=3, n_days=n_days, today=TODAY)
+    p = clinic.patients[0]
+    assert p.phase_on(TODAY) == "maintenance"
+    assert clinic.checkins.day[clinic.checkins.rows_of(0)][-1] == TODAY.toordinal() - 1
+    rows = clinic.checkins.rows_of(0)
+    early = clinic.checkins.side_effect_row < rows.stop
+    assert early.sum() >= 3  # early side effects for the demo to show
