@@ -31,8 +31,9 @@ day ``t`` (days counted as ``date.toordinal()``), with ``worse_k = +1`` when low
   ``full_effect_on`` (2–6 weeks after the planned end of titration) and then stays. Zero for
   non-responders. Missed doses, side effects and the dose itself do not change ratings.
 * **Noise**: ``u`` (shared by the six ratings: a bad day is bad all over) and ``v`` (per rating)
-  are independent AR(1) series, ``x[t] = phi * x[t-1] + sqrt(1 - phi²) * z[t]``, with unit
-  stationary variance, ``phi`` = ``ar_phi`` and ``w`` = :data:`SHARED_NOISE_WEIGHT`.
+  are independent AR(1) series, ``x[t] = phi * x[t-1] + sqrt(1 - phi²) * z[t]``, started in their
+  stationary state (unit variance) at ``baseline_start``; ``phi`` = ``ar_phi``, ``sigma`` =
+  ``noise_sd`` and ``w`` = :data:`SHARED_NOISE_WEIGHT`.
 
 Every per-patient parameter is kept in :attr:`SimulatedPatient.model` so an analysis can be
 checked against it: the expected maintenance-minus-baseline difference is ``true_effect`` plus the
@@ -40,7 +41,8 @@ drift term averaged over the rows compared.
 
 Side effects (vivid dreams, insomnia, headache, nausea, early flare) occur on LDN days with a
 probability that decays over the first weeks (time constant 10 days) and briefly rises again after
-each dose increase; a few patients never get any, and later ones are rare background events.
+each dose increase; a quarter of patients never get these. Bloating, irritability and "other" are
+rare background events on any LDN day.
 """
 
 from __future__ import annotations
@@ -88,14 +90,9 @@ _CONDITION_RATINGS: dict[str, tuple[str, ...]] = {
     "me_cfs": ("fatigue", "brain_fog", "pain"),
     "long_covid": ("fatigue", "brain_fog", "orthostatic"),
     "hashimotos": ("fatigue", "mood"),
-}
-_AGE_MEAN_SD = {
-    "pots": (30, 8),
-    "fibromyalgia": (47, 10),
-    "me_cfs": (40, 11),
-    "long_covid": (44, 11),
-    "hashimotos": (45, 12),
-}
+}  # fmt: skip
+_AGE_MEAN_SD = {"pots": (30, 8), "fibromyalgia": (47, 10), "me_cfs": (40, 11),
+                "long_covid": (44, 11), "hashimotos": (45, 12)}  # fmt: skip
 
 
 class SimulationError(LowdoseError, ValueError):
