@@ -81,6 +81,9 @@ def _newcombe_interval(value: float, m: int, n: int, level: float) -> tuple[floa
         bracket = 1 / h + (1 - theta) / (2 - theta) + theta / (1 + theta)
         return (value - theta) ** 2 - z2 * h * theta * (1 - theta) / (m * n) * bracket
 
-    low = 0.0 if value <= 0 else optimize.brentq(gap, 0.0, value, xtol=1e-12)
-    high = 1.0 if value >= 1 else optimize.brentq(gap, value, 1.0, xtol=1e-12)
+    # At NAP = 1 (or 0) the boundary itself is a trivial root; step just inside it, where the
+    # right side (∝ 1 − θ) dominates the left ((1 − θ)²), to bracket the informative root.
+    inner = min(max(value, 1e-9), 1 - 1e-9)
+    low = 0.0 if value <= 0 else optimize.brentq(gap, 0.0, inner, xtol=1e-12)
+    high = 1.0 if value >= 1 else optimize.brentq(gap, inner, 1.0, xtol=1e-12)
     return float(low), float(high)
