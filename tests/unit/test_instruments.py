@@ -1,9 +1,11 @@
 """The definition loader, the engine's checks, answer coercion and the questionnaire schedule."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lowdose.errors import LowdoseError
 from lowdose.instruments import (
@@ -274,3 +276,41 @@ def test_a_second_answer_in_the_same_window_does_not_fill_the_next_timepoint():
 
 def test_before_the_course_starts_only_baseline_and_the_next_are_shown():
     assert states(START - dt.timedelta(days=10)) == [(0, DueState.DUE), (4, DueState.UPCOMING)]
+
+
+# --- invariants ---------------------------------------------------------------------------------
+
+
+@st.composite
+def any_valid_answers(draw, instrument_id):
+    """Any complete, valid set of answers to a shipped instrument (skip rules ignored)."""
+    instrument = load_instrument(instrument_id)
+    answers = {}
+    for item in instrument.items:
+        values = list(item.values)
+        if item.kind is ItemKind.MULTI:
+            answers[item.id] = draw(st.lists(st.sampled_from(values), unique=True))
+        else:
+            answers[item.id] = draw(st.sampled_from(values))
+    return answers
+
+
+@settings(max_examples=60)
+@given(answers=any_valid_answers("compass31"))
+def test_compass31_total_stays_in_0_to_100_and_adds_up(answers):
+    result = score_instrument(load_instrument("compass31"), answers)
+    assert Decimal(0) <= result.total <= Decimal(100)
+    # the total is rounded once, so it may differ from the sum of rounded domains by rounding only
+    assert abs(sum(result.domains.values()) - result.total) <= Decimal("0.03")
+
+
+@settings(max_examples=60)
+@given(answers=any_valid_answers("fiqr"), dropped=st.sampled_from([f"f{n}" for n in range(1, 10)]))
+def test_fiqr_prorating_one_function_item_matches_nine_eighths(answers, dropped):
+    instrument = load_instrument("fiqr")
+    kept = {k: v for k, v in answers.items() if k != dropped}
+    function_sum = sum(v for k, v in kept.items() if k.startswith("f"))
+    expected = Decimal(function_sum * 9) / Decimal(8 * 3)  # x 9/8, then / 3
+    result = score_instrument(instrument, kept)
+    assert result.domains["function"] == expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert Decimal(0) <= result.total <= Decimal(100)
