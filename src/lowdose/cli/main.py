@@ -15,6 +15,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lowdose.cli.webapp",
     "lowdose.cli.score",
     "lowdose.cli.standtest",
+    "lowdose.cli.analyze",
+    "lowdose.cli.trial",
 )
 
 app = typer.Typer(
