@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
@@ -51,7 +52,9 @@ def render_ratings_chart(
         top.annotate(label, (start, 10.2), fontsize=8, color="#444444", annotation_clip=False)
     figure.autofmt_xdate()
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
+    with rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return _with_text_alternative(buffer.getvalue(), title, _describe(days, ratings, dose_steps))
 
 

@@ -33,10 +33,16 @@ def demo(
         int, typer.Option(help="Random seed; the same seed gives the same clinic.")
     ] = 1,
     patients: Annotated[int, typer.Option(help="Number of simulated patients.", min=2)] = 36,
-    days: Annotated[int, typer.Option(help="Days of history (at most) per patient.", min=28)] = 140,
+    days: Annotated[int, typer.Option(help="Days of history (at most) per patient.", min=14)] = 140,
+    keep_existing: Annotated[
+        bool, typer.Option("--keep-existing", help="Keep a demo clinic that is already there.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Fill the database with a realistic demo clinic (migrating first when needed)."""
+    """Fill the database with a realistic demo clinic (migrating first when needed).
+
+    An existing demo clinic is replaced, unless --keep-existing is given.
+    """
     from lowdose.web import runner
 
     try:
@@ -44,9 +50,11 @@ def demo(
         runner.migrate(quiet=True)
         from lowdose.web import demo as demo_module
 
-        result = demo_module.create_demo_clinic(
-            seed=seed, n_patients=patients, n_days=days, progress=not as_json
-        )
+        result = demo_module.existing_demo_clinic() if keep_existing else None
+        if result is None:
+            result = demo_module.create_demo_clinic(
+                seed=seed, n_patients=patients, n_days=days, progress=not as_json
+            )
     except LowdoseError as error:
         fail(error, as_json=as_json)
     if as_json:

@@ -46,6 +46,33 @@ PATIENT_PASSWORD = "ldn-demo-patient"
 PATIENTS_WITH_LOGIN = 2
 
 
+def existing_demo_clinic() -> dict | None:
+    """The log-ins and counts of the demo clinic already in the database, if there is one."""
+    clinic = Clinic.objects.filter(slug=DEMO_SLUG).first()
+    if clinic is None:
+        return None
+    patients = Patient.objects.filter(clinic=clinic).order_by("record_number")
+    return {
+        "clinic": clinic.name,
+        "users": _log_ins([p.user.username for p in patients[:PATIENTS_WITH_LOGIN]]),
+        "patients": patients.count(),
+        "checkins": CheckIn.objects.filter(patient__clinic=clinic).count(),
+        "seconds": 0.0,
+    }
+
+
+def _log_ins(patient_usernames: list[str]) -> list[dict[str, str]]:
+    users = [
+        {"role": str(role), "username": username, "password": password}
+        for role, username, _, _, password in STAFF
+    ]
+    users[0:0] = [
+        {"role": "patient", "username": name, "password": PATIENT_PASSWORD}
+        for name in patient_usernames
+    ]
+    return users
+
+
 def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: bool) -> dict:
     """Replace the demo clinic with a freshly simulated one and return its log-ins and counts."""
     started = time.perf_counter()
@@ -58,17 +85,9 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         staff = _create_staff(clinic)
         patients = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
         _insert_checkins(clinic_data, patients, advance)
-    users = [
-        {"role": str(role), "username": username, "password": password}
-        for role, username, _, _, password in STAFF
-    ]
-    users[1:1] = [
-        {"role": "patient", "username": p.username, "password": PATIENT_PASSWORD}
-        for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]
-    ]
     return {
         "clinic": DEMO_CLINIC_NAME,
-        "users": users,
+        "users": _log_ins([p.username for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]]),
         "patients": len(clinic_data.patients),
         "checkins": len(clinic_data.checkins),
         "seconds": round(time.perf_counter() - started, 1),

@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -99,8 +99,8 @@ def create_token(request: HttpRequest, payload: TokenRequest):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return 401, {"detail": "Wrong username or password", "field": "password"}
-    return 200, {"token": ApiToken.issue(user)}
+        return Status(401, {"detail": "Wrong username or password", "field": "password"})
+    return Status(200, {"token": ApiToken.issue(user)})
 
 
 @api.get("/course", response={200: CourseOut, 404: ErrorOut}, tags=["patient"])
@@ -109,23 +109,26 @@ def read_course(request: HttpRequest):
     patient = _own_patient(request)
     course = patient.current_course()
     if course is None:
-        return 404, {"detail": "No LDN course yet"}
+        return Status(404, {"detail": "No LDN course yet"})
     audit.record(request, "view", course, patient_id=patient.pk)
     today = patient.local_today()
     phase = course.phase_on(today)
     dose = course.dose_on(today)
-    return 200, CourseOut(
-        patient=str(patient),
-        prescriber=course.prescriber.display_name,
-        baseline_start=course.baseline_start,
-        start_date=course.start_date,
-        maintenance_start=course.maintenance_start,
-        stopped_on=course.stopped_on,
-        phase_today=phase.value if phase else None,
-        dose_today_mg=format_mg(dose) if dose is not None else None,
-        dose_steps=[
-            DoseStepOut(effective_on=d, dose_mg=format_mg(mg)) for d, mg in course.dose_steps()
-        ],
+    return Status(
+        200,
+        CourseOut(
+            patient=str(patient),
+            prescriber=course.prescriber.display_name,
+            baseline_start=course.baseline_start,
+            start_date=course.start_date,
+            maintenance_start=course.maintenance_start,
+            stopped_on=course.stopped_on,
+            phase_today=phase.value if phase else None,
+            dose_today_mg=format_mg(dose) if dose is not None else None,
+            dose_steps=[
+                DoseStepOut(effective_on=d, dose_mg=format_mg(mg)) for d, mg in course.dose_steps()
+            ],
+        ),
     )
 
 
@@ -159,7 +162,7 @@ def save_checkin(request: HttpRequest, payload: CheckinIn):
         patient, entry, client_id=payload.client_id, entered_by=request.auth
     )
     audit.record(request, "create" if created else "update", row, patient_id=patient.pk)
-    return (201 if created else 200), _checkin_out(row)
+    return Status(201 if created else 200, _checkin_out(row))
 
 
 class CheckinRange(Schema):
@@ -179,4 +182,4 @@ def list_checkins(request: HttpRequest, dates: Query[CheckinRange]):
     if dates.to:
         rows = rows.filter(date__lte=dates.to)
     audit.record(request, "view", patient, patient_id=patient.pk)
-    return 200, [_checkin_out(row) for row in rows.order_by("date")]
+    return Status(200, [_checkin_out(row) for row in rows.order_by("date")])

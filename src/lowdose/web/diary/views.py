@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from lowdose.course import Phase
 from lowdose.web.access import own_patient, role_required
 from lowdose.web.accounts import audit
 from lowdose.web.diary.charting import history_context, ratings_chart_svg, svg_response
@@ -41,7 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "days_on": (today - course.start_date).days + 1 if course else None,
             "existing": existing,
             "recent": recent,
-            "Phase": Phase,
             **history_context(recent),
         },
     )

@@ -1,0 +1,34 @@
+"""The ratings chart is self-describing SVG."""
+
+import datetime as dt
+from decimal import Decimal
+
+from lowdose.charts import render_ratings_chart
+
+
+def test_the_chart_says_in_words_what_it_shows():
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(3)]
+    svg = render_ratings_chart(
+        days,
+        {"pain": [5, None, 3], "mood": [None, None, None]},
+        [(dt.date(2026, 1, 2), Decimal("1.5"))],
+        title="Anna's ratings <test>",
+        phase_starts=[(dt.date(2026, 1, 2), "LDN start")],
+    )
+    assert svg.startswith('<svg role="img"')
+    assert "<title>Anna's ratings &lt;test&gt;</title>" in svg
+    assert "Latest entry 2026-01-03: pain 3." in svg
+    assert "LDN dose: 1.5 mg from 2026-01-02." in svg
+    assert "Mood" not in svg.split("</desc>")[1]  # a rating never entered gets no legend
+
+
+def test_an_empty_chart_still_renders():
+    svg = render_ratings_chart([], {}, [], title="Nothing yet")
+    assert "No check-ins yet." in svg
+
+
+def test_labels_are_text_a_screen_reader_can_find():
+    days = [dt.date(2026, 1, 1)]
+    svg = render_ratings_chart(days, {"pain": [5]}, [], title="t")
+    assert ">Pain<" in svg
+    assert ">Rating (0–10)<" in svg

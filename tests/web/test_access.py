@@ -1,0 +1,100 @@
+"""Who may open which page. Denied access to a record is a 404, never a hint that it exists."""
+
+import pytest
+
+ANON = None
+# page → {person: expected status}; people not listed get 404. Anonymous visitors go to log-in.
+PAGES = {
+    "/me/": {"anna": 200, "ben": 200, "sara": 200},
+    "/me/checkin/": {"anna": 200, "ben": 200, "sara": 200},
+    "/me/chart.svg": {"anna": 200, "ben": 200, "sara": 200},
+    "/patients/": {"nora": 200, "sam": 200},
+    "/patients/{anna}/": {"nora": 200},
+    "/patients/{anna}/chart.svg": {"nora": 200},
+    "/patients/{sara}/": {"sam": 200},
+    "/pharmacy/": {"phil": 200},
+    "/research/": {"rita": 200},
+}
+PEOPLE = ["anna", "ben", "sara", "nora", "sam", "phil", "rita", "ada"]
+
+
+def _user(people, name):
+    person = getattr(people, name)
+    return getattr(person, "user", person)
+
+
+def _url(people, page):
+    return page.format(anna=people.anna.pk, sara=people.sara.pk)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("name", PEOPLE)
+def test_each_person_sees_only_what_is_theirs(client, people, page, name):
+    client.force_login(_user(people, name))
+    response = client.get(_url(people, page))
+    assert response.status_code == PAGES[page].get(name, 404)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, people, page):
+    response = client.get(_url(people, page))
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_a_missing_patient_looks_like_a_forbidden_one(client, people):
+    client.force_login(people.sam)
+    forbidden = client.get(f"/patients/{people.anna.pk}/")
+    missing = client.get("/patients/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("anna", "/me/"),
+        ("nora", "/patients/"),
+        ("phil", "/pharmacy/"),
+        ("rita", "/research/"),
+        ("ada", "/admin/"),
+    ],
+)
+def test_home_sends_each_role_to_its_own_page(client, people, name, target):
+    client.force_login(_user(people, name))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == target
+
+
+@pytest.mark.parametrize("name", ["anna", "nora", "phil", "rita"])
+def test_only_administrators_reach_the_admin_site(client, people, name):
+    client.force_login(_user(people, name))
+    assert client.get("/admin/").status_code == 302  # Django admin's own log-in page
+
+
+def test_administrators_reach_the_admin_site(client, people):
+    client.force_login(people.ada)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_inactive_users_see_nothing(client, people):
+    people.anna.user.is_active = False
+    people.anna.user.save()
+    client.force_login(people.anna.user)
+    assert client.get("/me/").status_code in (302, 404)
+
+
+def test_the_clinician_list_shows_only_her_clinic(client, people):
+    client.force_login(people.nora)
+    page = client.get("/patients/").content.decode()
+    assert "Anna Archer" in page
+    assert "Ben Baker" in page
+    assert "Sara Stone" not in page
+
+
+def test_the_researcher_sees_counts_but_no_names(client, people):
+    client.force_login(people.rita)
+    page = client.get("/research/").content.decode()
+    assert "POTS" in page
+    assert "Anna" not in page
+    assert "N-1" not in page
