@@ -105,7 +105,7 @@ def _facts() -> _Facts:
 
 
 def _cite(raw: Mapping[str, Any], keys: Iterable[str]) -> str:
-    return "; ".join(" ".join(raw["sources"][key].split()) for key in keys)
+    return "; ".join(" ".join(raw["sources"][key].split()).rstrip(".") for key in keys) + "."
 
 
 def _parse_facts(raw: Mapping[str, Any]) -> _Facts:
@@ -245,7 +245,7 @@ def positive_amount(value: Decimal | int | None, field: str, what: str) -> Decim
     number = Decimal(value)
     if not number.is_finite() or number <= 0:
         raise CompoundingError(
-            f"{what.capitalize()} must be more than 0 (got {value}).", field=field
+            f"{what[0].upper()}{what[1:]} must be more than 0 (got {value}).", field=field
         )
     return number
 
@@ -410,7 +410,7 @@ def _liquid_sheet(
         preparation=prep,
         beyond_use_days=bud.days,
         storage=f"{bud.storage.capitalize()}. {facts.liquid_storage}",
-        source=f"{bud.source} ({bud.status}); {facts.liquid_source}; {facts.syringe_source}",
+        source=f"{bud.source} [{bud.status}] {facts.liquid_source} {facts.syringe_source}",
         warnings=tuple(warnings),
     )
 
@@ -614,6 +614,6 @@ def plan_capsules(
         days=days,
         beyond_use_days=bud.days,
         storage=bud.storage.capitalize() + ", protected from light.",
-        source=f"{bud.source} ({bud.status})",
+        source=f"{bud.source} [{bud.status}]",
         warnings=_outlasts(days, bud),
     )

@@ -419,7 +419,7 @@ def _match_input(text: str, kb: KnowledgeBase) -> tuple[list[_Match], list[str]]
 
 
 def _describe(entry: KnowledgeEntry, kb: KnowledgeBase) -> IngredientFinding:
-    source = "; ".join(kb.sources[key] for key in entry.sources)
+    source = "; ".join(kb.sources[key].rstrip(".") for key in entry.sources) + "."
     return IngredientFinding(entry.name, entry.drug_class, entry.severity, entry.reason, source)
 
 

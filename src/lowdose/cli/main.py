@@ -17,6 +17,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lowdose.cli.standtest",
     "lowdose.cli.analyze",
     "lowdose.cli.trial",
+    "lowdose.cli.screen",
+    "lowdose.cli.plan",
+    "lowdose.cli.compound",
 )
 
 app = typer.Typer(
