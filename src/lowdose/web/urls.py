@@ -21,6 +21,7 @@ course_urls = (
         path("patients/", course_views.patient_list, name="patient_list"),
         path("patients/<int:pk>/", course_views.patient_detail, name="patient_detail"),
         path("patients/<int:pk>/chart.svg", course_views.patient_chart, name="patient_chart"),
+        path("patients/<int:pk>/dose/", course_views.change_dose, name="change_dose"),
         path("pharmacy/", course_views.pharmacy_courses, name="pharmacy"),
         path("research/", course_views.research_overview, name="research"),
     ],

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from lowdose.course import Phase
 from lowdose.web.access import role_required, visible_patient
 from lowdose.web.accounts import audit
-from lowdose.web.courses.models import Patient, PatientCondition
+from lowdose.web.courses.forms import DoseChangeForm
+from lowdose.web.courses.models import DoseChange, Patient, PatientCondition
 from lowdose.web.diary.charting import history_context, ratings_chart_svg, svg_response
 from lowdose.web.diary.models import CheckIn
 
@@ -54,7 +57,9 @@ def _summarise(patient: Patient, today: dt.date) -> dict:
         "phase": phase,
         "dose": dose,
         "conditions": [c.get_condition_display() for c in patient.conditions.all()],
-        "days_on": (today - course.start_date).days + 1 if course and phase else None,
+        "days_on": (today - course.start_date).days + 1
+        if phase in (Phase.TITRATION, Phase.MAINTENANCE)
+        else None,
     }
 
 
@@ -68,7 +73,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("clinician")
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: HttpRequest, pk: int, dose_form=None) -> HttpResponse:
     patient = visible_patient(request, pk)
     audit.record(request, "view", patient, patient_id=patient.pk)
     today = patient.local_today()
@@ -84,8 +89,42 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": patient.age_on(today),
             "medications": patient.medications.all(),
             "dose_steps": summary["course"].dose_steps() if summary["course"] else [],
+            "dose_form": dose_form
+            or (
+                DoseChangeForm(course=summary["course"], initial={"effective_on": today})
+                if summary["course"]
+                else None
+            ),
         },
     )
+
+
+@role_required("clinician")
+@require_POST
+def change_dose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a new daily dose from a date on (replacing a change already set for that date)."""
+    patient = visible_patient(request, pk)
+    course = patient.current_course()
+    if course is None:
+        raise Http404
+    form = DoseChangeForm(request.POST, course=course)
+    if not form.is_valid():
+        return patient_detail(request, pk, dose_form=form)
+    change, created = DoseChange.objects.update_or_create(
+        course=course,
+        effective_on=form.cleaned_data["effective_on"],
+        defaults={
+            "dose_mg": form.cleaned_data["dose"],
+            "note": form.cleaned_data["note"],
+            "created_by": request.user,
+        },
+    )
+    audit.record(request, "create" if created else "update", change, patient_id=patient.pk)
+    messages.success(
+        request,
+        f"Dose set to {change.dose_mg.normalize():f} mg from {change.effective_on:%-d %B %Y}.",
+    )
+    return redirect("courses:patient_detail", pk=patient.pk)
 
 
 @role_required("clinician")
