@@ -119,3 +119,24 @@ def test_a_plan_file_that_is_not_json(tmp_path):
     result = runner.invoke(app, ["compound", "capsules", "--plan", str(path)])
     assert result.exit_code == 2
     assert "not a JSON plan file" in result.stderr
+
+
+def test_warnings_are_printed():
+    long = runner.invoke(app, ["compound", "capsules", "--dose", "4.5", "--days", "200"])
+    assert long.exit_code == 0
+    assert "Warning:" in long.stdout
+    strong = runner.invoke(
+        app,
+        ["compound", "liquid", "--dose", "4.5", "--tablet-mg", "50", "--tablet-count", "3",
+         "--volume-ml", "1", "--graduation-ml", "0.01"],
+    )  # fmt: skip
+    assert strong.exit_code == 0
+    assert "solubility" in strong.stdout
+
+
+def test_a_bad_stock_strength_names_the_field():
+    result = runner.invoke(
+        app, ["compound", "capsules", "--dose", "4.5", "--days", "3", "--strength", "abc", "--json"]
+    )
+    assert result.exit_code == 2
+    assert json.loads(result.stderr)["field"] == "strengths"

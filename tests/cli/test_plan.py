@@ -92,3 +92,9 @@ def test_an_unwritable_calendar_is_a_user_error(tmp_path):
     result = runner.invoke(app, [*BASE, "--ics", str(tmp_path / "missing" / "x.ics")])
     assert result.exit_code == 2
     assert "Cannot write" in result.stderr
+
+
+def test_warnings_are_printed_in_text():
+    result = runner.invoke(app, [*BASE[:-1], "6", "--start-date", "2026-01-05"])
+    assert result.exit_code == 0
+    assert "Warning:" in result.stdout

@@ -297,3 +297,13 @@ def test_capsule_totals_add_up_to_the_milligrams_of_the_plan(raw):
         dispensed = sum((strength.mg * count for strength, count in sheet.totals), Decimal(0))
         assert dispensed == planned
         assert sheet.days == sum(s.days for s in steps)
+
+
+def test_a_capsule_batch_lasts_180_days():
+    batch = make_dispensing(lot=" C3 ", form=DoseForm.CAPSULE, strength_mg=Decimal("4.5"),
+                            quantity=30, prepared_on=D(2026, 1, 1))  # fmt: skip
+    assert batch.lot == "C3"
+    assert batch.unit == "capsules"
+    assert batch.beyond_use == D(2026, 6, 30)
+    assert batch.usable_on(D(2026, 6, 30))
+    assert not batch.usable_on(D(2026, 7, 1))

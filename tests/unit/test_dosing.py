@@ -345,3 +345,14 @@ def test_revised_schedule_invariants(plan, raw_revisions):
     )
     if not still_held:
         assert schedule.steps[-1].dose == plan.target
+
+
+def test_enum_values_are_accepted_as_they_are():
+    plan = spec(form=DoseForm.LIQUID, time=DoseTime.MORNING)
+    assert (plan.form, plan.time) == (DoseForm.LIQUID, DoseTime.MORNING)
+
+
+def test_a_schedule_of_more_than_ten_years_is_refused():
+    with pytest.raises(PlanError) as info:
+        plan_titration(spec(start="0.001", step="0.001", every=1, target="6"))
+    assert info.value.field == "revisions"

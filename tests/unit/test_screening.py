@@ -273,3 +273,18 @@ def test_unknown_sources_and_ingredients_are_refused():
     )
     with pytest.raises(ValueError, match="unknown ingredients"):
         _build_knowledge(raw)
+
+
+def test_a_misspelt_two_word_brand_is_matched_as_a_whole():
+    (finding,) = screen_medications(["Panadiene Forte"]).findings
+    assert finding.match is MatchKind.PROBABLE
+    assert finding.did_you_mean == ("Panadeine Forte",)
+    assert set(finding.ingredients) == {"codeine", "paracetamol"}
+
+
+def test_result_helpers_for_the_web_layer():
+    result = screen_medications(["Percocet", "levothyroxine"])
+    assert [f.input for f in result.contraindicated] == ["Percocet"]
+    assert KB.entry("kratom").severity is Severity.CONTRAINDICATED
+    with pytest.raises(KeyError):
+        KB.entry("nothing")
