@@ -73,6 +73,7 @@ __all__ = [
 ]
 
 MIN_PATIENTS = 2
+SHORTEST_DIARY_DAYS = 42  # six weeks
 MIN_DAYS = 14
 SHARED_NOISE_WEIGHT = 0.4
 TIMEZONE = "UTC"
@@ -436,10 +437,13 @@ def _draw_conditions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.n
 def _draw_record_windows(
     rng: np.random.Generator, n: int, n_days: int, today: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """First day (ordinal) and number of calendar days of each diary, inside the window."""
-    span = rng.integers(42, 141, size=n)  # 6–20 weeks
-    long_span = rng.integers(141, max(n_days, 141) + 1, size=n)  # up to the whole window
-    span = np.where(rng.random(n) < 0.2, long_span, span)
+    """First day (ordinal) and number of calendar days of each diary, inside the window.
+
+    A diary spans 30–100% of the window, and at least 6 weeks: the default 20-week window gives
+    6–20 weeks of check-ins, a year's window 16–52 weeks (what the benchmarks load).
+    """
+    shortest = min(max(SHORTEST_DIARY_DAYS, (3 * n_days) // 10), n_days)
+    span = rng.integers(shortest, n_days + 1, size=n)
     u = rng.random(n)
     end = np.where(u < 0.3, today, today - 1)  # most are active; some checked in today already
     lapsed = today - 1 - rng.integers(3, 22, size=n)  # the diary stopped a while ago

@@ -115,13 +115,26 @@ def test_about_ten_percent_of_days_are_missed(clinic):
     assert 1 - len(ck) / (last - first + 1).sum() == pytest.approx(0.10, abs=0.02)
 
 
-def test_records_last_six_to_twenty_weeks_mostly(clinic):
+def _spans(clinic):
     ck = clinic.checkins
     spans = np.array([np.ptp(ck.day[ck.rows_of(p.index)]) + 1 for p in clinic.patients[2:]])
-    stopped = np.array([p.stopped_on is not None for p in clinic.patients[2:]])
-    typical = (spans[~stopped] >= 40) & (spans[~stopped] <= 141)
-    assert 0.65 < typical.mean() < 0.95
-    assert spans.max() > 141
+    active = np.array([p.stopped_on is None for p in clinic.patients[2:]])
+    return spans, active
+
+
+def test_the_default_window_gives_six_to_twenty_weeks_of_diary():
+    clinic = simulate_clinic(seed=5, n_patients=300, n_days=140, today=TODAY)
+    spans, _ = _spans(clinic)
+    assert spans.max() <= 140
+    assert (spans >= 40).mean() > 0.9  # a few lapsed diaries end early
+
+
+def test_a_years_window_gives_most_of_a_year_of_diary():
+    clinic = simulate_clinic(seed=5, n_patients=300, n_days=365, today=TODAY)
+    spans, active = _spans(clinic)
+    assert spans.max() == 365
+    assert spans[active].min() >= 105
+    assert spans[active].mean() > 200
 
 
 def test_exactly_one_patient_takes_an_opioid(clinic):
