@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -17,12 +19,22 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+def validate_timezone(name: str) -> None:
+    """Only IANA time-zone names ("Europe/Berlin"): the diary's day depends on it."""
+    if not name:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"'{name}' is not a time zone name such as Europe/London.") from None
+
+
 class Clinic(models.Model):
     """A clinic owns its patients and its staff."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    timezone = models.CharField(max_length=64, default="UTC")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

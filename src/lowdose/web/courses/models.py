@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lowdose.course import CONDITION_LABELS, CourseDates, Phase
 from lowdose.course import dose_on as core_dose_on
-from lowdose.web.accounts.models import Clinic
+from lowdose.web.accounts.models import Clinic, validate_timezone
 
 CONDITION_CHOICES = [(condition.value, label) for condition, label in CONDITION_LABELS.items()]
 PHASE_CHOICES = [(phase.value, phase.label) for phase in Phase]
@@ -48,7 +48,9 @@ class Patient(models.Model):
     record_number = models.CharField(max_length=32)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
-    timezone = models.CharField(max_length=64, blank=True, help_text="Blank: the clinic's.")
+    timezone = models.CharField(
+        max_length=64, blank=True, help_text="Blank: the clinic's.", validators=[validate_timezone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PatientQuerySet.as_manager()
