@@ -42,6 +42,7 @@ __all__ = [
     "beyond_use_date",
     "choose_syringe",
     "liquid_for_steps",
+    "measure_dose",
     "plan_capsules",
     "plan_liquid",
     "syringes",
@@ -332,6 +333,27 @@ def _graduation_for(
             field="volume_ml",
         )
     return syringe.graduation_ml, syringe
+
+
+def measure_dose(
+    dose: Dose, *, total_mg: Decimal, volume_ml: Decimal, graduation_ml: Decimal | None = None
+) -> tuple[Decimal, Decimal, Syringe | None]:
+    """The volume to draw up (mL) and the dose it delivers (mg) from a liquid of ``total_mg`` in
+    ``volume_ml``, rounded to ``graduation_ml`` or to the marks of the best known syringe.
+
+    >>> measure_dose(Dose(Decimal("1.5")), total_mg=Decimal(1), volume_ml=Decimal(1))[:2]
+    (Decimal('1.5'), Decimal('1.5'))
+    """
+    checked_dose(dose)
+    total = positive_amount(total_mg, "strength_mg", "the strength")
+    volume = positive_amount(volume_ml, "volume_ml", "the volume in mL")
+    graduation, syringe = _graduation_for(dose.mg * volume / total, graduation_ml)
+    measurement = _measure(dose, total, volume, graduation)
+    return (
+        _plain(measurement.measured_ml, _VOLUME_QUANTUM),
+        _plain(measurement.delivered_mg, DOSE_QUANTUM_MG),
+        syringe,
+    )
 
 
 def plan_liquid(

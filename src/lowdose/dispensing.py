@@ -16,12 +16,13 @@ from lowdose.compounding import (
     Preparation,
     beyond_use_date,
     checked_dose,
+    measure_dose,
     positive_amount,
 )
-from lowdose.dose import Dose
+from lowdose.dose import Dose, format_mg
 from lowdose.dosing import DoseForm
 
-__all__ = ["Dispensing", "batch_for_day", "make_dispensing"]
+__all__ = ["DispensedDose", "Dispensing", "batch_for_day", "dose_from_batch", "make_dispensing"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,46 @@ def batch_for_day(batches: Iterable[Dispensing], day: dt.date) -> Dispensing | N
     that record wins over this guess."""
     usable = [batch for batch in batches if batch.usable_on(day)]
     return min(usable, key=lambda b: (b.prepared_on, b.lot), default=None)
+
+
+@dataclass(frozen=True)
+class DispensedDose:
+    """A day's dose as the patient takes it from a batch: capsules, or mL drawn up."""
+
+    dose: Dose
+    batch: Dispensing
+    capsules: int | None
+    volume_ml: Decimal | None
+    text: str
+
+
+def dose_from_batch(
+    dose: Dose, batch: Dispensing, *, graduation_ml: Decimal | None = None
+) -> DispensedDose:
+    """How to take ``dose`` from ``batch``: "2 capsules of 1.5 mg" or "1.5 mL of 1 mg/mL liquid".
+
+    A liquid volume is rounded to the syringe marks (``graduation_ml``, or the best known
+    syringe); a capsule dose must be a whole number of capsules.
+
+    >>> batch = make_dispensing(lot="L1", form=DoseForm.LIQUID, strength_mg=Decimal(1),
+    ...                         quantity=50, prepared_on=dt.date(2026, 1, 1))
+    >>> dose_from_batch(Dose(Decimal("1.5")), batch).text
+    '1.5 mL of 1 mg/mL liquid'
+    """
+    checked_dose(dose)
+    if batch.form is DoseForm.CAPSULE:
+        count = dose.mg / batch.strength_mg
+        if count != count.to_integral_value():
+            raise CompoundingError(
+                f"{dose} is not a whole number of {format_mg(batch.strength_mg)} mg capsules.",
+                field="dose",
+            )
+        plural = "capsule" if count == 1 else "capsules"
+        text = f"{int(count)} {plural} of {format_mg(batch.strength_mg)} mg"
+        return DispensedDose(dose, batch, int(count), None, text)
+    # A liquid's strength is mg per mL, so 1 mL holds ``strength_mg``.
+    measured, _, _ = measure_dose(
+        dose, total_mg=batch.strength_mg, volume_ml=Decimal(1), graduation_ml=graduation_ml
+    )
+    text = f"{format_mg(measured)} mL of {format_mg(batch.strength_mg)} mg/mL liquid"
+    return DispensedDose(dose, batch, None, measured, text)

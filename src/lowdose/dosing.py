@@ -225,6 +225,24 @@ class Revision:
         if self.dose is not None and self.dose.mg <= 0:
             raise PlanError("A step back needs a dose above 0 mg.", field="dose")
 
+    def describe(self) -> str:
+        """One line for the plan's history: what, from when, who, when and why.
+
+        >>> hold(dt.date(2026, 1, 13), days=7, by="dr.lee", at=dt.datetime(2026, 1, 12, 9, 30),
+        ...      reason="vivid dreams").describe()
+        'From 2026-01-13: hold the dose for 7 days (dr.lee, 2026-01-12 09:30): vivid dreams'
+        """
+        if self.kind is RevisionKind.STEP_BACK:
+            what = f"step back to {self.dose}" if self.dose else "step back to the previous dose"
+        elif self.kind is RevisionKind.HOLD:
+            what = f"hold the dose for {self.days} days" if self.days else "hold until resumed"
+        elif self.kind is RevisionKind.CHANGE_INTERVAL:
+            what = f"step up every {self.days} days"
+        else:
+            what = "resume the titration"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"From {self.effective.isoformat()}: {what} ({self.by}, {when}): {self.reason}"
+
 
 def step_back(
     effective: dt.date, *, by: str, at: dt.datetime, reason: str, to: Dose | None = None

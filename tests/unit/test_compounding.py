@@ -14,11 +14,12 @@ from lowdose.compounding import (
     beyond_use_date,
     choose_syringe,
     liquid_for_steps,
+    measure_dose,
     plan_capsules,
     plan_liquid,
     syringes,
 )
-from lowdose.dispensing import batch_for_day, make_dispensing
+from lowdose.dispensing import batch_for_day, dose_from_batch, make_dispensing
 from lowdose.dose import Dose, DoseError
 from lowdose.dosing import DoseForm, Step, make_plan_spec, plan_titration
 from lowdose.errors import LowdoseError
@@ -307,3 +308,25 @@ def test_a_capsule_batch_lasts_180_days():
     assert batch.beyond_use == D(2026, 6, 30)
     assert batch.usable_on(D(2026, 6, 30))
     assert not batch.usable_on(D(2026, 7, 1))
+
+
+def test_todays_dose_from_a_capsule_batch():
+    batch = make_dispensing(lot="C1", form=DoseForm.CAPSULE, strength_mg=Decimal("1.5"),
+                            quantity=60, prepared_on=D(2026, 1, 1))  # fmt: skip
+    assert dose_from_batch(mg("3"), batch).text == "2 capsules of 1.5 mg"
+    assert dose_from_batch(mg("1.5"), batch).capsules == 1
+    with pytest.raises(CompoundingError) as info:
+        dose_from_batch(mg("2"), batch)
+    assert info.value.field == "dose"
+
+
+def test_todays_dose_from_a_liquid_batch():
+    batch = make_dispensing(lot="L1", form=DoseForm.LIQUID, strength_mg=Decimal(1),
+                            quantity=100, prepared_on=D(2026, 1, 1))  # fmt: skip
+    taken = dose_from_batch(mg("4.5"), batch, graduation_ml=Decimal("0.2"))
+    assert taken.volume_ml == Decimal("4.6")
+    assert taken.text == "4.6 mL of 1 mg/mL liquid"
+    assert measure_dose(mg("0.75"), total_mg=Decimal(100), volume_ml=Decimal(100))[:2] == (
+        Decimal("0.75"),
+        Decimal("0.75"),
+    )

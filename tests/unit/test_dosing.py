@@ -356,3 +356,20 @@ def test_a_schedule_of_more_than_ten_years_is_refused():
     with pytest.raises(PlanError) as info:
         plan_titration(spec(start="0.001", step="0.001", every=1, target="6"))
     assert info.value.field == "revisions"
+
+
+def test_revisions_describe_themselves_for_the_history():
+    lines = [
+        step_back(D(2026, 1, 21), reason="insomnia", **WHO).describe(),
+        step_back(D(2026, 1, 21), to=mg("1.5"), reason="halve", **WHO).describe(),
+        hold(D(2026, 1, 13), reason="dreams", **WHO).describe(),
+        change_interval(D(2026, 1, 13), 14, reason="slower", **WHO).describe(),
+        resume(D(2026, 2, 1), reason="settled", **WHO).describe(),
+    ]
+    assert lines == [
+        "From 2026-01-21: step back to the previous dose (dr.lee, 2026-01-01 09:00): insomnia",
+        "From 2026-01-21: step back to 1.5 mg (dr.lee, 2026-01-01 09:00): halve",
+        "From 2026-01-13: hold until resumed (dr.lee, 2026-01-01 09:00): dreams",
+        "From 2026-01-13: step up every 14 days (dr.lee, 2026-01-01 09:00): slower",
+        "From 2026-02-01: resume the titration (dr.lee, 2026-01-01 09:00): settled",
+    ]
