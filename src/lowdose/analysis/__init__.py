@@ -32,7 +32,13 @@ from lowdose.analysis.results import (
     Responder,
     Sensitivity,
 )
-from lowdose.analysis.series import DailySeries, Phase, make_series, series_from_rows
+from lowdose.analysis.series import (
+    DailySeries,
+    Phase,
+    make_series,
+    series_from_columns,
+    series_from_rows,
+)
 from lowdose.analysis.trial import (
     Period,
     PeriodSummary,
@@ -83,6 +89,7 @@ __all__ = [
     "outcome_spec",
     "protocol_hash",
     "randomization_test",
+    "series_from_columns",
     "series_from_rows",
     "summarize_periods_blinded",
     "trial_from_dict",

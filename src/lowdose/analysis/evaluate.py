@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from lowdose.analysis import caveats as caveat_rules
 from lowdose.analysis import text
@@ -222,11 +222,11 @@ def probability_of_improvement(improvement: float, se: float, mcid: float) -> Pr
     >>> round(p.flat, 3), p.sceptical < p.flat
     (0.977, True)
     """
-    tau = mcid / stats.norm.ppf(1 - SCEPTICAL_TAIL)
+    tau = mcid / special.ndtri(1 - SCEPTICAL_TAIL)
     post_var = 1.0 / (1.0 / tau**2 + 1.0 / se**2)
     post_mean = post_var * improvement / se**2
-    sceptical = float(stats.norm.sf((mcid - post_mean) / math.sqrt(post_var)))
-    flat = float(stats.norm.sf((mcid - improvement) / se))
+    sceptical = float(special.ndtr((post_mean - mcid) / math.sqrt(post_var)))
+    flat = float(special.ndtr((improvement - mcid) / se))
     prior = f"normal, centred on no effect, SD {tau:.3g}, a 5% prior chance of exceeding the MCID"
     return Probability(sceptical, flat, mcid, tau, prior)
 
@@ -252,11 +252,11 @@ def evaluate_outcome(
     improvement, imp_low, _ = improvement_interval(main, spec.lower_is_better)
     percent = percent_of(improvement, comparison_mean)
     mcid = spec.mcid if spec.mcid is not None else _relative_mcid(spec, comparison_mean)
-    z = stats.norm.ppf(0.5 + options.level / 2)
+    z = special.ndtri(0.5 + options.level / 2)
     probability = probability_of_improvement(
         improvement, (main.ci_high - main.ci_low) / (2 * z), mcid
     )
-    kr_se = (main.ci_high - main.ci_low) / (2 * stats.t.ppf(0.5 + options.level / 2, main.df))
+    kr_se = (main.ci_high - main.ci_low) / (2 * special.stdtrit(main.df, 0.5 + options.level / 2))
     result = OutcomeResult(
         outcome=spec.name,
         label=spec.label,
@@ -275,7 +275,7 @@ def evaluate_outcome(
         probability=probability,
         percent_improvement=percent,
         responder=classify_responder(percent, imp_low),
-        p_model=float(stats.t.sf(improvement / kr_se, main.df)),
+        p_model=float(special.stdtr(main.df, -improvement / kr_se)),
         p_randomization=_p_randomization(data, periods, trial, spec),
         sensitivity=_sensitivity(series, data, with_trend, comparison_mean, spec, options),
         caveats=(),

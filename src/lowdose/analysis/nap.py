@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _newcombe_interval(value: float, m: int, n: int, level: float) -> tuple[floa
     The left side minus the right is ≥ 0 at θ = 0 and θ = 1 and ≤ 0 at θ = NAP, so there is one
     root on each side, found by bracketing.
     """
-    z2 = stats.norm.ppf(0.5 + level / 2) ** 2
+    z2 = special.ndtri(0.5 + level / 2) ** 2
     h = (m + n) / 2 - 1
 
     def gap(theta: float) -> float:

@@ -27,6 +27,7 @@ from lowdose.analysis import (
     TrialDesign,
     evaluate_series,
     outcome_spec,
+    series_from_columns,
     series_from_rows,
     trial_from_dict,
 )
@@ -40,21 +41,40 @@ RESERVED = ("date", "phase", "patient", "medication_change")
 CHUNK = 50
 
 
-def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV file, refusing unreadable files and missing columns."""
+Row = list[str] | str  # parsed cells, or a raw line without quotes (split lazily)
+
+
+def read_csv(path: Path) -> tuple[list[str], list[Row]]:
+    """Header and data rows of a CSV file, refusing unreadable files and missing columns.
+
+    A file without quote characters (what the diary export and the clinic batch write) is kept
+    as raw lines and split where it is analysed — in the worker processes, for a batch — since
+    parsing millions of cells is the slowest step of a large file. Anything quoted goes through
+    the csv module.
+    """
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader, [])]
-            rows = [row for row in reader if any(cell.strip() for cell in row)]
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise LowdoseError(f"No file at {path}.", field="file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise LowdoseError(f"Cannot read {path}: {error}.", field="file") from None
+    lines = [line for line in text.splitlines() if line.strip(", \t")]
+    if '"' in text:
+        try:
+            parsed: list[Row] = list(csv.reader(lines))
+        except csv.Error as error:
+            raise LowdoseError(f"Cannot read {path}: {error}.", field="file") from None
+    else:
+        parsed = list(lines)
+    header = [h.strip() for h in split_row(parsed[0])] if parsed else []
     for column in ("date", "phase"):
         if column not in header:
             raise LowdoseError(f"{path} has no '{column}' column.", field="file")
-    return header, rows
+    return header, parsed[1:]
+
+
+def split_row(row: Row) -> list[str]:
+    return row.split(",") if isinstance(row, str) else row
 
 
 def read_trial(path: Path | None) -> TrialDesign | None:
@@ -90,20 +110,31 @@ def _as_dicts(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Iterator[
 
 def analyse_rows(
     header: Sequence[str],
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Row],
     specs: Sequence[OutcomeSpec],
     design: Design,
     trial: TrialDesign | None,
     options: AnalysisOptions,
 ) -> list[OutcomeResult]:
     """Evaluate one patient's rows (a plain function: the batch workers call it too)."""
-    series = series_from_rows(_as_dicts(header, rows), [s.name for s in specs])
+    rows = [split_row(row) for row in rows]
+    columns = list(zip(*rows, strict=False)) if rows else [()] * len(header)
+    if any(len(row) != len(header) for row in rows):
+        series = series_from_rows(_as_dicts(header, rows), [s.name for s in specs])
+    else:
+        by_name = dict(zip(header, columns, strict=True))
+        series = series_from_columns(
+            by_name["date"],
+            by_name["phase"],
+            {s.name: by_name[s.name] for s in specs},
+            by_name.get("medication_change"),
+        )
     return list(
         evaluate_series(series, specs, design=design, trial=trial, options=options).outcomes
     )
 
 
-def _analyse_patient(job: tuple[str, list[list[str]], tuple]) -> list[dict[str, Any]]:
+def _analyse_patient(job: tuple[str, list[Row], tuple]) -> list[dict[str, Any]]:
     patient, rows, (header, specs, design, trial, options) = job
     try:
         results = analyse_rows(header, rows, specs, design, trial, options)
@@ -112,18 +143,17 @@ def _analyse_patient(job: tuple[str, list[list[str]], tuple]) -> list[dict[str, 
     return [{"patient": patient, **result.as_dict()} for result in results]
 
 
-def _analyse_chunk(jobs: list[tuple[str, list[list[str]], tuple]]) -> list[dict[str, Any]]:
+def _analyse_chunk(jobs: list[tuple[str, list[Row], tuple]]) -> list[dict[str, Any]]:
     return [entry for job in jobs for entry in _analyse_patient(job)]
 
 
-def group_by_patient(
-    header: Sequence[str], rows: Sequence[Sequence[str]]
-) -> dict[str, list[list[str]]]:
+def group_by_patient(header: Sequence[str], rows: Sequence[Row]) -> dict[str, list[Row]]:
     """Rows per patient, in the order patients first appear."""
     column = header.index("patient")
-    groups: dict[str, list[list[str]]] = {}
+    groups: dict[str, list[Row]] = {}
     for row in rows:
-        key = row[column].strip() if column < len(row) else ""
+        cells = row.split(",", column + 1) if isinstance(row, str) else row
+        key = cells[column].strip() if column < len(cells) else ""
         if not key:
             raise LowdoseError("A row has an empty 'patient' cell.", field="patient")
         groups.setdefault(key, []).append(row)
@@ -131,7 +161,7 @@ def group_by_patient(
 
 
 def run_batch(
-    groups: dict[str, list[list[str]]], context: tuple, *, workers: int, progress: bool
+    groups: dict[str, list[Row]], context: tuple, *, workers: int, progress: bool
 ) -> list[dict[str, Any]]:
     """Analyse every patient, ``workers`` processes at a time, keeping the input order."""
     jobs = [(patient, rows, context) for patient, rows in groups.items()]
