@@ -185,3 +185,25 @@ def test_missing_file_and_column(tmp_path):
     result = run(path, "--outcome", "fatigue", "--json")
     assert result.exit_code == 2
     assert json.loads(result.stderr)["error"] == "The file has no column 'fatigue'."
+
+
+def test_quoted_csv_cells_are_parsed_as_csv(tmp_path):
+    rows = _open_rows('Doe, "Jane"')
+    path = _write(tmp_path / "quoted.csv", rows)
+    assert '"' in path.read_text()
+    result = run(path, "--outcome", "pain", "--workers", "1", "--json")
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.stdout)
+    assert entry["patient"] == 'Doe, "Jane"'
+
+
+def test_cells_with_spaces_and_a_medication_change_column(tmp_path):
+    rows = _open_rows()
+    for i, row in enumerate(rows):
+        row["pain"] = f" {row['pain']} " if row["pain"] else ""
+        row["medication_change"] = "started propranolol" if i == 10 else ""
+    path = _write(tmp_path / "spaces.csv", rows)
+    result = run(path, "--outcome", "pain", "--json")
+    assert result.exit_code == 0, result.output
+    (pain,) = json.loads(result.stdout)
+    assert any(c["code"] == "medication_change" for c in pain["caveats"])
