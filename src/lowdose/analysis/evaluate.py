@@ -249,14 +249,7 @@ def evaluate_outcome(
         _effect(_fit(data, trend=True), METHOD + ", linear trend"),
     )
     comparison_mean = float(data.y[data.trt == 0].mean())
-    improvement, imp_low, _ = improvement_interval(main, spec.lower_is_better)
-    percent = percent_of(improvement, comparison_mean)
-    mcid = spec.mcid if spec.mcid is not None else _relative_mcid(spec, comparison_mean)
-    z = special.ndtri(0.5 + options.level / 2)
-    probability = probability_of_improvement(
-        improvement, (main.ci_high - main.ci_low) / (2 * z), mcid
-    )
-    kr_se = (main.ci_high - main.ci_low) / (2 * special.stdtrit(main.df, 0.5 + options.level / 2))
+    percent, probability, responder, p_model = _decide(main, spec, comparison_mean)
     result = OutcomeResult(
         outcome=spec.name,
         label=spec.label,
@@ -274,8 +267,8 @@ def evaluate_outcome(
         ),
         probability=probability,
         percent_improvement=percent,
-        responder=classify_responder(percent, imp_low),
-        p_model=float(special.stdtr(main.df, -improvement / kr_se)),
+        responder=responder,
+        p_model=p_model,
         p_randomization=_p_randomization(data, periods, trial, spec),
         sensitivity=_sensitivity(series, data, with_trend, comparison_mean, spec, options),
         caveats=(),
@@ -285,6 +278,23 @@ def evaluate_outcome(
     return replace(
         result, summary=text.patient_summary(result), methods=text.methods_paragraph(result, spec)
     )
+
+
+def _decide(
+    main: Effect, spec: OutcomeSpec, comparison_mean: float
+) -> tuple[float | None, Probability, Responder, float]:
+    """Percent improvement, probability of a meaningful improvement, class and one-sided p.
+
+    The probability and p use the Kenward–Roger interval: its half-width over the normal
+    (probability) or t (p-value) quantile is the standard error that honours φ's uncertainty.
+    """
+    improvement, imp_low, _ = improvement_interval(main, spec.lower_is_better)
+    percent = percent_of(improvement, comparison_mean)
+    mcid = spec.mcid if spec.mcid is not None else _relative_mcid(spec, comparison_mean)
+    half = (main.ci_high - main.ci_low) / 2
+    probability = probability_of_improvement(improvement, half / special.ndtri(0.975), mcid)
+    p_model = float(special.stdtr(main.df, -improvement * special.stdtrit(main.df, 0.975) / half))
+    return percent, probability, classify_responder(percent, imp_low), p_model
 
 
 def _relative_mcid(spec: OutcomeSpec, comparison_mean: float) -> float:

@@ -36,7 +36,6 @@ class AnalysisOptions:
 
     include_titration: bool = False
     carryover_days: int = 3
-    level: float = 0.95
 
 
 @dataclass(frozen=True)
