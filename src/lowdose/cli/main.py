@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lowdose.cli.screen",
     "lowdose.cli.plan",
     "lowdose.cli.compound",
+    "lowdose.cli.backup",
 )
 
 app = typer.Typer(

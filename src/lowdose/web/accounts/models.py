@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -77,6 +79,9 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=5)
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored."""
 
@@ -96,12 +101,19 @@ class ApiToken(models.Model):
 
     @classmethod
     def user_for(cls, raw: str) -> User | None:
+        """The active user a raw token belongs to, noting (at most every few minutes) its use."""
         token = (
             cls.objects.select_related("user")
             .filter(key_hash=_hash_token(raw), user__is_active=True)
             .first()
         )
-        return token.user if token else None
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+            # Not on every request: that would add a write to every read.
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
 
 
 class AuditEvent(models.Model):

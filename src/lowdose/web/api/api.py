@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -40,7 +39,6 @@ class BearerToken(HttpBearer):
         user = ApiToken.user_for(token)
         if user is not None:
             request.user = user
-            ApiToken.objects.filter(user=user).update(last_used_at=timezone.now())
         return user
 
 
