@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "lowdose.web.courses",
     "lowdose.web.diary",
     "lowdose.web.api",
+    "lowdose.web.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", include(diary_urls)),
     path("", include(course_urls)),
+    path("", include("lowdose.web.outcomes.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

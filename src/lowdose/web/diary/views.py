@@ -57,6 +57,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
             audit.record(request, "create" if created else "update", row, patient_id=patient.pk)
             word = "saved" if created else "updated"
             messages.success(request, f"Check-in for {row.date:%A %-d %B} {word}.")
+            if row.side_effects:  # the next page shows side-effect guidance for this check-in
+                request.session["outcomes_guidance_checkin"] = row.pk
             return redirect("diary:home")
     else:
         day = _requested_day(request, today)

@@ -1,0 +1,67 @@
+"""Sections other apps' pages include: what is due for the patient, alerts for the clinician."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from lowdose.web.diary.models import CheckIn
+from lowdose.web.outcomes import alerts, schedules
+from lowdose.web.outcomes.models import Alert, StandTest
+
+register = template.Library()
+
+
+#: Session key the check-in view sets when a saved check-in reports side effects.
+GUIDANCE_SESSION_KEY = "outcomes_guidance_checkin"
+
+
+@register.inclusion_tag("outcomes/_patient_home.html", takes_context=True)
+def patient_outcomes(context, patient) -> dict:
+    """For the home page: guidance on the check-in just saved (shown once), the due
+    questionnaires and a link to the stand test."""
+    today = patient.local_today()
+    request = context.get("request")
+    checkin_pk = request.session.pop(GUIDANCE_SESSION_KEY, None) if request else None
+    checkin = CheckIn.objects.filter(pk=checkin_pk, patient=patient).first() if checkin_pk else None
+    return {
+        "checkin": checkin,
+        "guidance": alerts.guidance_for(checkin) if checkin and checkin.side_effects else None,
+        "waiting": schedules.waiting(patient.current_course(), today),
+        "last_stand_test": StandTest.objects.filter(patient=patient).order_by("-date").first(),
+    }
+
+
+@register.inclusion_tag("outcomes/_clinician_panel.html", takes_context=True)
+def clinician_outcomes(context, patient) -> dict:
+    """Open alerts (recomputed now, so an overdue questionnaire shows up without a check-in),
+    due questionnaires and the latest stand test, for the clinician's patient page."""
+    alerts.refresh_alerts(patient)
+    course = patient.current_course()
+    return {
+        "patient": patient,
+        "csrf_token": context.get("csrf_token"),
+        "open_alerts": list(Alert.objects.open().filter(patient=patient)),
+        "acknowledged": list(
+            Alert.objects.filter(patient=patient, acknowledged_at__isnull=False)
+            .select_related("acknowledged_by")
+            .order_by("-acknowledged_at")[:5]
+        ),
+        "waiting": schedules.waiting(course, patient.local_today()),
+        "last_stand_test": StandTest.objects.filter(patient=patient).order_by("-date").first(),
+    }
+
+
+@register.filter
+def yes_no(value) -> str:
+    """A measurement finding in words: ``None`` means it could not be judged."""
+    return {True: "Yes", False: "No"}.get(value, "Cannot tell from these readings")
+
+
+@register.filter
+def score(value) -> str:
+    """``Decimal("10.00")`` → ``"10"``; a dash for no value."""
+    if value is None or value == "":
+        return "–"
+    return f"{Decimal(value).normalize():f}"
