@@ -283,3 +283,18 @@ def test_any_series_gives_finite_results_or_a_clear_refusal(n_base, n_maint, val
     except AnalysisInputError as error:
         numbers = [0.0] if str(error) else [math.nan]  # a refusal must carry a message
     assert all(math.isfinite(v) for v in numbers)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        list(np.linspace(8, 2, 60)),  # a straight line: φ runs to its boundary
+        [5.0, 5.1] * 10 + [3.0, 3.1] * 20,  # a perfect zig-zag: φ runs to −1
+        list(np.r_[np.linspace(5, 6, 20), np.linspace(3, 4, 40)]),  # noise-free ramps
+    ],
+)
+def test_degenerate_series_give_finite_results_without_warnings(values):
+    series = make_series(_dates(60), ["baseline"] * 20 + ["maintenance"] * 40, {"pain": values})
+    result = evaluate_series(series).outcomes[0]
+    assert all(math.isfinite(v) for v in _all_numbers(result))
+    assert result.effect.df <= result.n_days_used - 2

@@ -58,7 +58,7 @@ class Ar1Fit:
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Kenward–Roger interval for the contrast coefficient: ``fit.interval() → (lo, hi)``."""
-        half = special.stdtrit(self.kr_df, 0.5 + level / 2.0) * self.kr_se
+        half = float(special.stdtrit(self.kr_df, 0.5 + level / 2.0)) * self.kr_se
         return self.estimate - half, self.estimate + half
 
 
@@ -276,6 +276,16 @@ def kenward_roger(
     interval. Falls back to the plain variance with n − p df when the adjustment is degenerate
     (e.g. φ at its boundary), so the interval is never NaN.
     """
+    n, p = x.shape
+    if not sigma2 > 0:  # a noise-free fit: nothing to adjust, and the terms below divide by σ²
+        return 0.0, float(n - p)
+    with np.errstate(all="ignore"):  # near φ = ±1 terms can overflow; checked for finiteness
+        return _kenward_roger(phi, sigma2, gaps, x, contrast)
+
+
+def _kenward_roger(
+    phi: float, sigma2: float, gaps: np.ndarray, x: np.ndarray, contrast: int
+) -> tuple[float, float]:
     p_mats, q_mats, r_mats, t_mat, phi_mat = _kr_terms(phi, sigma2, gaps, x)
     n, p = x.shape
     plain = (float(phi_mat[contrast, contrast]), float(n - p))
@@ -291,6 +301,8 @@ def kenward_roger(
         w = np.linalg.inv(info)
     except np.linalg.LinAlgError:
         return plain
+    if not np.isfinite(w).all():
+        return plain
     inner = sum(
         w[i, j] * (q_mats[i][j] - p_mats[i] @ phi_mat @ p_mats[j] - 0.25 * r_mats[i][j])
         for i in range(2)
@@ -300,7 +312,10 @@ def kenward_roger(
     if not math.isfinite(var_a) or var_a <= 0:
         return plain
     s = np.array([(phi_mat @ p_i @ phi_mat)[contrast, contrast] / var_a for p_i in p_mats])
-    return _kr_scale(var_a, float(s @ w @ s), plain)
+    variance, df = _kr_scale(var_a, float(s @ w @ s), plain)
+    # More df than residual df would mean more certainty than if φ were known; near the φ
+    # boundary the approximation can say so, so cap it (conservative).
+    return variance, min(df, plain[1])
 
 
 def _kr_scale(var_a: float, a: float, plain: tuple[float, float]) -> tuple[float, float]:
