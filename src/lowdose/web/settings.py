@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "lowdose.web.diary",
     "lowdose.web.api",
     "lowdose.web.outcomes",
+    "lowdose.web.safety",
+    "lowdose.web.pharmacy",
 ]
 
 MIDDLEWARE = [

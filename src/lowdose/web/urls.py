@@ -42,6 +42,8 @@ urlpatterns = [
     path("me/", include(diary_urls)),
     path("", include(course_urls)),
     path("", include("lowdose.web.outcomes.urls")),
+    path("", include("lowdose.web.safety.urls")),
+    path("", include("lowdose.web.pharmacy.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

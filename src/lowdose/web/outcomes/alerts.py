@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -37,7 +38,7 @@ def side_effects_of(row: CheckIn) -> list[tuple[SideEffect, Severity]]:
 def increases(course: Course) -> list[dt.date]:
     """Dates the dose went up (the first step is the start, not an increase)."""
     steps = course.dose_steps()
-    return [day for (_, before), (day, mg) in zip(steps, steps[1:], strict=False) if mg > before]
+    return [day for (_, before), (day, mg) in itertools.pairwise(steps) if mg > before]
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,17 @@ class AlertQuerySet(models.QuerySet):
     def open(self) -> AlertQuerySet:
         return self.filter(acknowledged_at__isnull=True)
 
+    def open_counts(self, clinic) -> dict[int, int]:
+        """Patient id → number of open alerts, for every patient of ``clinic``, in one query."""
+        rows = (
+            self.open()
+            .filter(patient__clinic=clinic)
+            .values("patient_id")
+            .annotate(n=models.Count("id"))
+            .order_by()
+        )
+        return {row["patient_id"]: row["n"] for row in rows}
+
 
 class Alert(models.Model):
     """Something a clinician should look at; acknowledging it records who and when."""

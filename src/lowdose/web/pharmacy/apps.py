@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PharmacyConfig(AppConfig):
+    name = "lowdose.web.pharmacy"
+    label = "pharmacy"
+    verbose_name = "Compounding and dispensing"
