@@ -207,3 +207,13 @@ def test_cells_with_spaces_and_a_medication_change_column(tmp_path):
     assert result.exit_code == 0, result.output
     (pain,) = json.loads(result.stdout)
     assert any(c["code"] == "medication_change" for c in pain["caveats"])
+
+
+def test_batch_mode_prints_one_line_per_patient_and_keeps_stdout_clean(tmp_path):
+    rows = _open_rows("p1", seed=1) + _open_rows("p2", seed=2)
+    path = _write(tmp_path / "clinic.csv", rows)
+    result = run(path, "--outcome", "pain", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["p1", "p2"]
+    assert "Analysing" not in result.stdout
