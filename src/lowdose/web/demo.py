@@ -34,6 +34,7 @@ from lowdose.web.diary.models import CheckIn
 DEMO_SLUG = "demo"
 DEMO_CLINIC_NAME = "Riverside LDN Clinic (demo)"
 CHUNK_ROWS = 20_000
+DEMO_PHONE = "+44 20 7946 0000"  # a number reserved for fiction
 
 #: Staff of the demo clinic: (role, username, first name, last name, password).
 STAFF = (
@@ -81,7 +82,13 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
     )
     with _progress(progress, len(clinic_data.checkins)) as advance, transaction.atomic():
         _delete_demo_clinic()
-        clinic = Clinic.objects.create(name=DEMO_CLINIC_NAME, slug=DEMO_SLUG, timezone="UTC")
+        clinic = Clinic.objects.create(
+            name=DEMO_CLINIC_NAME,
+            slug=DEMO_SLUG,
+            timezone="UTC",
+            phone=DEMO_PHONE,
+            address="1 River Lane\nRiverside RV1 2AB",
+        )
         staff = _create_staff(clinic)
         patients = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
         _insert_checkins(clinic_data, patients, advance)

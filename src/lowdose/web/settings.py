@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "lowdose.web.outcomes",
     "lowdose.web.safety",
     "lowdose.web.pharmacy",
+    "lowdose.web.reports",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("lowdose.web.outcomes.urls")),
     path("", include("lowdose.web.safety.urls")),
     path("", include("lowdose.web.pharmacy.urls")),
+    path("", include("lowdose.web.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

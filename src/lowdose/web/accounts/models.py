@@ -37,6 +37,8 @@ class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    phone = models.CharField(max_length=40, blank=True, help_text="Shown on opioid-alert cards.")
+    address = models.TextField(blank=True, help_text="Shown on letters.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
