@@ -213,7 +213,9 @@ def _print_batch(entries: list[dict[str, Any]]) -> None:
 
 
 def analyze(
-    file: Annotated[Path, typer.Argument(help="CSV: date, phase, one column per outcome.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV: date, phase, one column per outcome.", metavar="FILE.csv")
+    ],
     outcome: Annotated[
         list[str] | None,
         typer.Option("--outcome", help="Outcome column to analyse (repeat; default: all)."),
