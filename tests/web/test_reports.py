@@ -7,9 +7,10 @@ from pypdf import PdfReader
 
 
 def _pdf_text(response) -> str:
+    """The PDF's text with line breaks folded into spaces, as a reader would see it."""
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 @pytest.fixture
