@@ -80,7 +80,8 @@ def guidance_for(row: CheckIn) -> CheckinGuidance:
 def refresh_alerts(patient: Patient, today: dt.date | None = None) -> list[Alert]:
     """Recompute the patient's alerts from the recent diary; store the new ones and return them.
 
-    An alert is stored once (patient, kind, day); an acknowledged alert stays acknowledged.
+    An alert is stored once (patient, kind, day and detail; a run of missed doses once per run);
+    an acknowledged alert stays acknowledged.
     """
     course = patient.current_course()
     if course is None:
@@ -102,7 +103,10 @@ def refresh_alerts(patient: Patient, today: dt.date | None = None) -> list[Alert
 
 def _store(patient: Patient, found) -> Alert | None:
     existing = Alert.objects.filter(patient=patient, kind=found.kind.value)
-    if existing.filter(day=found.day).exists():
+    same = existing.filter(day=found.day)
+    if found.kind is not AlertKind.MISSED_DOSES:  # one alert per questionnaire or side effect
+        same = same.filter(detail=found.message[:300])
+    if same.exists():
         return None
     if found.kind is AlertKind.MISSED_DOSES:
         # a run of missed doses that grows by a day moves its open alert rather than adding one

@@ -208,6 +208,13 @@ class ScheduleForm(forms.Form):
 
 #: Product default: the form offers this many lying-down minutes (the protocol needs at least 2).
 SUPINE_MINUTES = 3
+#: Form field prefix and the short label shown above each box on narrow screens.
+READING_COLUMNS = (
+    ("hr", "Heart rate"),
+    ("sbp", "Top (BP)"),
+    ("dbp", "Bottom (BP)"),
+    ("note", "Symptoms"),
+)
 POSITION_LABELS = {Position.SUPINE: "Lying down", Position.STANDING: "Standing"}
 
 
@@ -263,7 +270,7 @@ class StandTestForm(forms.Form):
                 "position": POSITION_LABELS[position],
                 "standing": position is Position.STANDING,
                 "number": number,
-                "fields": [self[f"{k}_{minute}"] for k in ("hr", "sbp", "dbp", "note")],
+                "fields": [(self[f"{key}_{minute}"], short) for key, short in READING_COLUMNS],
             }
             for minute, position, number in stand_test_rows()
         ]

@@ -166,7 +166,7 @@ class Alert(models.Model):
         ordering = ["-day", "kind"]
         constraints = [
             # recomputing alerts never raises the same one twice
-            models.UniqueConstraint(fields=["patient", "kind", "day"], name="alert_once"),
+            models.UniqueConstraint(fields=["patient", "kind", "day", "detail"], name="alert_once"),
         ]
         indexes = [
             # a partial index holding only open alerts: counting them for every patient of a

@@ -17,18 +17,23 @@ register = template.Library()
 GUIDANCE_SESSION_KEY = "outcomes_guidance_checkin"
 
 
-@register.inclusion_tag("outcomes/_patient_home.html", takes_context=True)
-def patient_outcomes(context, patient) -> dict:
-    """For the home page: guidance on the check-in just saved (shown once), the due
-    questionnaires and a link to the stand test."""
-    today = patient.local_today()
+@register.inclusion_tag("outcomes/_patient_guidance.html", takes_context=True)
+def patient_guidance(context, patient) -> dict:
+    """Guidance on the side effects of the check-in just saved (shown once), for the home page."""
     request = context.get("request")
     checkin_pk = request.session.pop(GUIDANCE_SESSION_KEY, None) if request else None
     checkin = CheckIn.objects.filter(pk=checkin_pk, patient=patient).first() if checkin_pk else None
     return {
         "checkin": checkin,
         "guidance": alerts.guidance_for(checkin) if checkin and checkin.side_effects else None,
-        "waiting": schedules.waiting(patient.current_course(), today),
+    }
+
+
+@register.inclusion_tag("outcomes/_patient_home.html")
+def patient_outcomes(patient) -> dict:
+    """The patient's due questionnaires and a link to the stand test, for the home page."""
+    return {
+        "waiting": schedules.waiting(patient.current_course(), patient.local_today()),
         "last_stand_test": StandTest.objects.filter(patient=patient).order_by("-date").first(),
     }
 
