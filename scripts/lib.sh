@@ -59,3 +59,16 @@ ensure_axe() {
     fi
     npm ci --no-audit --no-fund --loglevel=error
 }
+
+# Pango and a font for WeasyPrint's PDFs (reports, cards, letters).
+ensure_pdf_libs() {
+    if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' && fc-list 2>/dev/null | grep -qi dejavu; then
+        return
+    fi
+    if [ "$(id -u)" != "0" ] && [ "${1:-}" = "optional" ]; then
+        echo "scripts: Pango or the DejaVu fonts are missing, so PDF documents will not work;" \
+             "install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core as root." >&2
+        return
+    fi
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig
+}
