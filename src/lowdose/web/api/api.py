@@ -181,3 +181,6 @@ def list_checkins(request: HttpRequest, dates: Query[CheckinRange]):
         rows = rows.filter(date__lte=dates.to)
     audit.record(request, "view", patient, patient_id=patient.pk)
     return Status(200, [_checkin_out(row) for row in rows.order_by("date")])
+
+
+api.add_router("/", "lowdose.web.safety.api.router")

@@ -25,7 +25,7 @@ def active_medication_names(patient: Patient, today: dt.date | None = None) -> l
     return sorted(names, key=str.lower)
 
 
-def _jsonable(finding: dict) -> dict:
+def jsonable(finding: dict) -> dict:
     return {
         key: str(value) if isinstance(value, Decimal) else value for key, value in finding.items()
     }
@@ -44,7 +44,7 @@ def screen_patient(patient: Patient, *, by=None) -> Screening:
         created_by=by,
         verdict=result.verdict.value,
         medications=names,
-        findings=[_jsonable(f.as_dict()) for f in result.findings],
+        findings=[jsonable(f.as_dict()) for f in result.findings],
         unknown=list(result.unknown),
     )
 
