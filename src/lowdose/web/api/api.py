@@ -184,3 +184,4 @@ def list_checkins(request: HttpRequest, dates: Query[CheckinRange]):
 
 
 api.add_router("/", "lowdose.web.safety.api.router")
+api.add_router("/", "lowdose.web.outcomes.api.router")
