@@ -193,3 +193,38 @@ def test_the_demo_patient_on_tramadol_is_blocked(client, people, today):
     Medication.objects.create(patient=people.ben, name=OPIOID_MEDICATION)
     client.force_login(people.nora)
     assert _start(client, people.ben, _plan(today)).status_code == 409
+
+
+def test_a_pending_course_gets_its_plan_and_no_second_course(client, people, today):
+    first = today + dt.timedelta(days=10)
+    pending = Course.objects.create(
+        patient=people.ben, prescriber=people.sam, baseline_start=today, start_date=first
+    )
+    DoseChange.objects.create(course=pending, effective_on=first, dose_mg=Decimal("0.5"))
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.ben.pk}/").content.decode()
+    assert "has no titration plan yet" in page
+    assert _start(client, people.ben, _plan(first)).status_code == 302
+    course = Course.objects.get(patient=people.ben)
+    assert course.pk == pending.pk
+    assert course.plan.start_mg == Decimal(1)
+    assert course.dose_steps()[0][1] == Decimal(1)
+
+
+def test_a_pending_course_with_an_opioid_is_blocked(client, people, today):
+    """Like the demo clinic's second patient: a course in baseline and "Tramadol 50 mg"."""
+    first = today + dt.timedelta(days=10)
+    Course.objects.create(
+        patient=people.ben, prescriber=people.nora, baseline_start=today, start_date=first
+    )
+    Medication.objects.create(patient=people.ben, name="Tramadol 50 mg")
+    client.force_login(people.nora)
+    assert _start(client, people.ben, _plan(first)).status_code == 409
+    assert not Plan.objects.exists()
+
+
+def test_a_running_course_next_to_an_opioid_is_flagged(client, people):
+    Medication.objects.create(patient=people.anna, name="Tramadol 50 mg")
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.anna.pk}/").content.decode()
+    assert "taking LDN next to a contraindicated medication" in page

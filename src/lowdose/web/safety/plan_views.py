@@ -33,11 +33,6 @@ BLOCKED_RESUME = (
 )
 
 
-def _can_start(patient: Patient) -> bool:
-    course = patient.current_course()
-    return course is None or course.stopped_on is not None
-
-
 def render_start(
     request: HttpRequest,
     patient: Patient,
@@ -51,11 +46,13 @@ def render_start(
     if fresh:
         audit.record(request, "create", screening, patient_id=patient.pk)
     today = patient.local_today()
+    pending = services.pending_course(patient)
     if form is None:
+        first_dose = today + dt.timedelta(days=DEFAULT_BASELINE_DAYS)
         form = PlanForm(
             initial={
-                "baseline_start": today,
-                "start_date": today + dt.timedelta(days=DEFAULT_BASELINE_DAYS),
+                "baseline_start": pending.baseline_start if pending else today,
+                "start_date": pending.start_date if pending else first_dose,
             }
         )
     context = {
@@ -65,7 +62,8 @@ def render_start(
         "screening": screening,
         "guard": services.guard_for(screening),
         "override_form": override_form or OverrideForm(),
-        "can_start": _can_start(patient),
+        "can_start": services.can_start(patient),
+        "pending": pending,
         "blocked_message": blocked_message,
         "default_baseline_days": DEFAULT_BASELINE_DAYS,
     }
@@ -77,7 +75,7 @@ def render_start(
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)
     audit.record(request, "view", patient, patient_id=patient.pk)
-    if request.method == "GET" or not _can_start(patient):
+    if request.method == "GET" or not services.can_start(patient):
         return render_start(request, patient, status=200 if request.method == "GET" else 409)
     form = PlanForm(request.POST)
     if not form.is_valid():

@@ -96,18 +96,36 @@ def maintenance_start(schedule: Schedule) -> dt.date | None:
     return last.first_day if last.dose == schedule.spec.target else None
 
 
+def pending_course(patient: Patient) -> Course | None:
+    """A course set up elsewhere (the admin, the demo) whose first dose is still ahead and which
+    has no titration plan yet: Start LDN writes its plan instead of creating a second course."""
+    course = patient.current_course()
+    if course is None or course.stopped_on is not None:
+        return None
+    if course.start_date <= patient.local_today() or Plan.objects.filter(course=course).exists():
+        return None
+    return course
+
+
+def can_start(patient: Patient) -> bool:
+    """True when the patient has no running course: none, a stopped one, or a pending one."""
+    course = patient.current_course()
+    return course is None or course.stopped_on is not None or pending_course(patient) is not None
+
+
 @transaction.atomic
 def start_course(
     patient: Patient, plan_fields: dict, *, baseline_start: dt.date, schedule: Schedule, by
 ) -> Course:
-    """Create the course, its plan and one dose change per step of ``schedule``."""
-    course = Course.objects.create(
-        patient=patient,
-        prescriber=by,
-        baseline_start=baseline_start,
-        start_date=schedule.first_day,
-        maintenance_start=maintenance_start(schedule),
-    )
+    """Create the course (or complete a pending one), its plan and one dose change per step."""
+    course = pending_course(patient)
+    if course is None:
+        course = Course(patient=patient, prescriber=by)
+    course.baseline_start = baseline_start
+    course.start_date = schedule.first_day
+    course.maintenance_start = maintenance_start(schedule)
+    course.save()
+    course.dose_changes.all().delete()  # a pending course has no dose taken yet
     Plan.objects.create(course=course, created_by=by, **plan_fields)
     DoseChange.objects.bulk_create(
         DoseChange(

@@ -30,6 +30,7 @@ def safety_context(request: HttpRequest, patient: Patient, **forms) -> dict:
     today = patient.local_today()
     medications = list(patient.medications.all())
     events = list(patient.planned_events.select_related("created_by"))
+    course = patient.current_course()
     return {
         "patient": patient,
         "today": today,
@@ -43,7 +44,11 @@ def safety_context(request: HttpRequest, patient: Patient, **forms) -> dict:
             m for m in medications if m.stopped_on is not None and m.stopped_on <= today
         ],
         "events": [(event, event.hold_window()) for event in events],
-        "course": patient.current_course(),
+        "course": course,
+        "course_running": course is not None
+        and course.stopped_on is None
+        and course.start_date <= today,
+        "pending": services.pending_course(patient),
         "plan": plan_of(patient),
         "med_form": forms.get("med_form") or MedicationForm(),
         "stop_form": forms.get("stop_form"),
