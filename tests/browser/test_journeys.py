@@ -55,7 +55,7 @@ def test_a_clinician_opens_her_patients_chart(page, people, today):
     check_accessibility(page)
     assert "Sara Stone" not in page.content()
     page.get_by_label("Find a patient").fill("Archer")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Show").click()
     page.get_by_role("link", name="Anna Archer").click()
 
     page.get_by_role("heading", name="Anna Archer").wait_for()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 
 HOME_BY_ROLE = {
     "patient": "diary:home",
-    "clinician": "courses:patient_list",
+    "clinician": "dashboard:dashboard",
     "pharmacist": "courses:pharmacy",
     "researcher": "courses:research",
     "admin": "admin:index",

@@ -1,0 +1,148 @@
+"""The clinician's dashboard: her clinic's patients, sortable and filterable, in few queries."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from lowdose.web.accounts.models import User
+from lowdose.web.courses.models import Course, DoseChange, Patient, PatientCondition
+from lowdose.web.diary.models import CheckIn
+from lowdose.web.outcomes.models import Alert
+
+
+@pytest.fixture
+def nora(client, people):
+    client.force_login(people.nora)
+    return client
+
+
+def _names(response):
+    return [p.user.first_name for p in response.context["patients"]]
+
+
+def test_the_clinician_lands_on_her_dashboard(client, people):
+    client.force_login(people.nora)
+    assert client.get("/").url == "/dashboard/"
+
+
+def test_it_shows_only_her_clinics_patients_with_their_columns(nora, people, today):
+    response = nora.get("/dashboard/")
+    assert _names(response) == ["Anna", "Ben"]
+    anna = response.context["patients"][0]
+    assert anna.phase == "maintenance"
+    assert anna.dose_mg == Decimal("4.5")
+    assert anna.days_on == 61
+    assert anna.doses_taken == 7  # the fixture's week of check-ins, all with the dose taken
+    assert anna.last_checkin == today - dt.timedelta(days=1)
+    assert anna.condition_list == ["POTS"]
+    page = response.content.decode()
+    assert "Sara" not in page
+    assert "7 of 14" in page
+
+
+@pytest.mark.parametrize("name", ["anna", "sam_patient", "phil", "rita", "ada"])
+def test_nobody_else_sees_the_dashboard(client, people, name):
+    person = {
+        "anna": people.anna.user,
+        "sam_patient": people.sara.user,
+        "phil": people.phil,
+        "rita": people.rita,
+        "ada": people.ada,
+    }[name]
+    client.force_login(person)
+    assert client.get("/dashboard/").status_code == 404
+
+
+def test_another_clinics_clinician_sees_his_own_patients(client, people):
+    client.force_login(people.sam)
+    assert _names(client.get("/dashboard/")) == ["Sara"]
+
+
+def test_filter_to_patients_with_open_alerts(nora, people, today):
+    Alert.objects.create(
+        patient=people.ben, kind="missed_doses", day=today, detail="3 days", source="test"
+    )
+    response = nora.get("/dashboard/?alerts=1")
+    assert _names(response) == ["Ben"]
+    assert response.context["patients"][0].open_alerts == 1
+    Alert.objects.update(acknowledged_at=timezone.now(), acknowledged_by=people.nora)
+    assert _names(nora.get("/dashboard/?alerts=1")) == []
+
+
+def test_filter_by_condition_phase_and_name(nora, people):
+    assert _names(nora.get("/dashboard/?condition=pots")) == ["Anna"]
+    assert _names(nora.get("/dashboard/?phase=maintenance")) == ["Anna"]
+    assert _names(nora.get("/dashboard/?q=bak")) == ["Ben"]
+    assert _names(nora.get("/dashboard/?phase=nonsense")) == ["Anna", "Ben"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("name", "Anna"),
+        ("name&dir=desc", "Ben"),
+        ("last&dir=desc", "Anna"),
+        ("last", "Anna"),
+        ("dose&dir=desc", "Anna"),
+        ("adherence&dir=desc", "Anna"),
+        ("alerts", "Anna"),
+    ],
+)
+def test_sorting(nora, people, sort, first):
+    assert _names(nora.get(f"/dashboard/?sort={sort}"))[0] == first
+
+
+def test_htmx_requests_get_only_the_table(nora, people):
+    response = nora.get("/dashboard/?sort=name", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith("<table")
+    assert "<html" not in body
+
+
+def _add_patients(clinic, prescriber, count, today, prefix):
+    for i in range(count):
+        user = User.objects.create(
+            username=f"{prefix}-{i}",
+            role="patient",
+            clinic=clinic,
+            first_name=f"P{i}",
+            last_name="Bulk",
+        )
+        patient = Patient.objects.create(
+            user=user,
+            clinic=clinic,
+            record_number=f"{prefix}-{i}",
+            date_of_birth=dt.date(1980, 1, 1),
+        )
+        PatientCondition.objects.create(patient=patient, condition="fibromyalgia")
+        course = Course.objects.create(
+            patient=patient,
+            prescriber=prescriber,
+            baseline_start=today - dt.timedelta(days=40),
+            start_date=today - dt.timedelta(days=20),
+        )
+        DoseChange.objects.create(
+            course=course, effective_on=course.start_date, dose_mg=Decimal("1.5")
+        )
+        CheckIn.objects.create(patient=patient, course=course, date=today, dose_taken=True)
+        Alert.objects.create(
+            patient=patient, kind="missed_doses", day=today, detail="x", source="test"
+        )
+
+
+def test_the_number_of_queries_does_not_grow_with_the_clinic(nora, people, today):
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert nora.get("/dashboard/?sort=alerts&dir=desc").status_code == 200
+        return len(captured)
+
+    _add_patients(people.north, people.nora, 5, today, "small")
+    small = count_queries()
+    _add_patients(people.north, people.nora, 60, today, "large")
+    large = count_queries()
+    assert small == large
