@@ -30,6 +30,7 @@ from lowdose.web.courses.models import (
     SimulatedTruth,
 )
 from lowdose.web.diary.models import CheckIn
+from lowdose.web.safety.cleanup import patient_rows as safety_rows
 
 DEMO_SLUG = "demo"
 DEMO_CLINIC_NAME = "Riverside LDN Clinic (demo)"
@@ -122,6 +123,7 @@ def _delete_demo_clinic() -> None:
     user_ids = list(User.objects.filter(clinic=clinic).values_list("pk", flat=True))
     user_ids += list(User.objects.filter(username="demo.admin").values_list("pk", flat=True))
     for queryset in (
+        *safety_rows(patients),
         CheckIn.objects.filter(patient__in=patients),
         DoseChange.objects.filter(course__patient__in=patients),
         Course.objects.filter(patient__in=patients),
