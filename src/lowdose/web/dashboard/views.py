@@ -25,7 +25,7 @@ COLUMNS = (
     ("phase", "Phase"),
     ("dose", "Dose today"),
     ("days", "Day of course"),
-    ("adherence", f"Doses, last {ADHERENCE_DAYS} days"),
+    ("adherence", f"Doses logged, last {ADHERENCE_DAYS} days"),
     ("last", "Last check-in"),
     ("alerts", "Open alerts"),
 )

@@ -1,0 +1,69 @@
+"""Server time of the clinician's dashboard and patient chart on a large clinic.
+
+Load the clinic first (SQLite in LOWDOSE_DATA_DIR, or PostgreSQL with DATABASE_URL):
+
+    lowdose demo --patients 5000 --days 365
+    python bench/bench_dashboard.py --repeats 30
+
+Prints median and 95th percentile of the server time (Django's test client, in process, so no
+network) and the number of database queries for each page. Targets (issue 6): dashboard p95
+≤ 200 ms with a query count that does not grow with the clinic; patient chart ≤ 250 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+
+    from lowdose.web import runner
+
+    runner.setup_django()
+    runner.migrate(quiet=True)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from lowdose.web.accounts.models import User
+    from lowdose.web.courses.models import Patient
+
+    clinician = User.objects.get(username="demo.clinician")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(clinician)
+    patients = Patient.objects.filter(clinic=clinician.clinic).count()
+    first = Patient.objects.filter(clinic=clinician.clinic).order_by("record_number").first()
+    pages = {
+        "dashboard, by name": "/dashboard/",
+        "dashboard, by last check-in": "/dashboard/?sort=last&dir=desc",
+        "dashboard, alerts only": "/dashboard/?alerts=1&sort=alerts&dir=desc",
+        "dashboard, POTS, maintenance, p3": "/dashboard/?condition=pots&phase=maintenance&page=3",
+        "dashboard, search": "/dashboard/?q=ali",
+        "patient chart (SVG)": f"/patients/{first.pk}/chart.svg",
+        "patient page": f"/patients/{first.pk}/",
+    }
+    print(f"{connection.vendor}, {patients} patients in the clinic, {args.repeats} requests each")
+    for label, url in pages.items():
+        client.get(url)  # warm-up: template compilation and first-use caches are not measured
+        times = []
+        for _ in range(args.repeats):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        print(
+            f"  {label:<42} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
+            f"{len(queries)} queries"
+        )
+
+
+if __name__ == "__main__":
+    main()
