@@ -56,3 +56,11 @@ def _wait_for(url: str) -> str:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer")
+
+
+def test_access_log_lines_leave_out_query_strings():
+    from lowdose.web.runner import ACCESS_LOG_FORMAT
+
+    assert "%(U)s" in ACCESS_LOG_FORMAT  # the path alone
+    assert "%(r)s" not in ACCESS_LOG_FORMAT  # the request line would include ?q=<a name>
+    assert "%(q)s" not in ACCESS_LOG_FORMAT
