@@ -9,6 +9,10 @@ import sys
 from lowdose.errors import LowdoseError
 
 
+#: Access log lines carry the path but never the query string: searches hold patient names.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lowdose.web.settings")
     import django
@@ -76,6 +80,8 @@ def serve(*, host: str, port: int, dev: bool, workers: int) -> None:
             str(workers),
             "--access-logfile",
             "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "--graceful-timeout",
             "10",
             "--timeout",
