@@ -8,7 +8,6 @@ import sys
 
 from lowdose.errors import LowdoseError
 
-
 #: Access log lines carry the path but never the query string: searches hold patient names.
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
