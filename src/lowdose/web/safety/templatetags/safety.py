@@ -3,6 +3,7 @@ patient's plan, dose and hold windows on their home page."""
 
 from django import template
 
+from lowdose.web.accounts import audit
 from lowdose.web.safety.today import dose_today, plan_of
 
 register = template.Library()
@@ -24,7 +25,9 @@ def clinician_safety(context, patient):
 def patient_safety(context, patient):
     from lowdose.web.safety import services
 
-    screening, _ = services.current_screening(patient)
+    screening, fresh = services.current_screening(patient)
+    if fresh:
+        audit.record(context["request"], "create", screening, patient_id=patient.pk)
     plan = plan_of(patient)
     events = [(e, e.hold_window()) for e in patient.planned_events.all()]
     today = patient.local_today()
