@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lowdose.charts import render_stand_test_chart
 from lowdose.standtest import pots_hr_threshold
+from lowdose.standtest_chart import render_stand_test_chart
 from lowdose.web.courses.models import Patient
 from lowdose.web.outcomes.models import StandTest
 
