@@ -176,3 +176,22 @@ def test_no_calendar_without_ones_own_plan(client, people, planned, name):
     person = getattr(people, name)
     client.force_login(getattr(person, "user", person))
     assert client.get("/me/plan.ics").status_code == 404
+
+
+def test_a_stopped_course_is_not_revised(client, people, planned, today):
+    Course.objects.filter(pk=planned.course_id).update(stopped_on=today)
+    client.force_login(people.nora)
+    response = _revise(client, people.ben, kind="hold", effective=today.isoformat(), reason="x")
+    assert response.status_code == 409
+    assert not PlanRevision.objects.exists()
+
+
+def test_before_the_first_dose_the_patient_sees_when_it_comes(client, people, planned, today):
+    Course.objects.filter(pk=planned.course_id).update(
+        start_date=today + dt.timedelta(days=3), baseline_start=today
+    )
+    client.force_login(people.ben.user)
+    first = today + dt.timedelta(days=3)
+    assert f"Your first dose is on {first:%A} {first.day} {first:%B}" in (
+        client.get("/me/").content.decode()
+    )

@@ -32,6 +32,8 @@ BLOCKED_RESUME = (
     "first, or record an override with your reason on the patient page."
 )
 
+STOPPED = "This course was stopped; start a new course instead of revising it."
+
 
 def render_start(
     request: HttpRequest,
@@ -150,6 +152,8 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     form = RevisionForm(request.POST, plan=plan, today=today, by=request.user.display_name)
     if not form.is_valid():
         return render_plan(request, patient, plan, form=form, status=422)
+    if plan.course.stopped_on is not None:
+        return render_plan(request, patient, plan, form=form, status=409, blocked_message=STOPPED)
     if form.cleaned_data["kind"] == RevisionKind.RESUME.value:
         screening, _ = services.current_screening(patient)
         if services.guard_for(screening).blocked:
