@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "lowdose.web.safety",
     "lowdose.web.pharmacy",
     "lowdose.web.reports",
+    "lowdose.web.evaluation",
     "lowdose.web.dashboard",
 ]
 

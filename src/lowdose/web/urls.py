@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("lowdose.web.safety.urls")),
     path("", include("lowdose.web.pharmacy.urls")),
     path("", include("lowdose.web.reports.urls")),
+    path("", include("lowdose.web.evaluation.urls")),
     path("", include("lowdose.web.dashboard.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

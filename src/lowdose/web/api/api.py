@@ -184,4 +184,5 @@ def list_checkins(request: HttpRequest, dates: Query[CheckinRange]):
 
 
 api.add_router("/", "lowdose.web.safety.api.router")
+api.add_router("/", "lowdose.web.evaluation.api.router")
 api.add_router("/", "lowdose.web.outcomes.api.router")

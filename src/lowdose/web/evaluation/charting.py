@@ -1,0 +1,85 @@
+"""The "Is it working?" chart: daily values of one outcome before and on LDN, each phase's mean,
+and the model's 95% interval for the level on LDN, as SVG with a text alternative."""
+
+from __future__ import annotations
+
+import io
+import re
+from xml.sax.saxutils import escape
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+from lowdose.analysis import DailySeries, OutcomeResult, Phase
+
+# Okabe–Ito colours, as in lowdose.charts: told apart with the common colour-vision deficiencies.
+_COMPARISON, _TREATMENT, _OTHER = "#0072B2", "#D55E00", "#999999"
+
+
+def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: str) -> str:
+    """Dots for each day (comparison, treatment, other days in grey), a line at each arm's mean
+    and a band for comparison mean + the effect's 95% interval over the treatment days."""
+    figure = Figure(figsize=(8.0, 3.6), layout="constrained")
+    FigureCanvasSVG(figure)
+    axes = figure.subplots()
+    values = series.values[result.outcome]
+    dates = np.array(series.dates)
+    if result.design.value == "open":
+        arms = ((Phase.BASELINE,), (Phase.MAINTENANCE,))
+        names = ("Before LDN (baseline)", "On the maintenance dose")
+    else:
+        arms = ((Phase.PLACEBO,), (Phase.LDN,))
+        names = ("Placebo periods", "LDN periods")
+    comp, trt = series.phase_mask(*arms[0]), series.phase_mask(*arms[1])
+    seen = ~np.isnan(values)
+    other = seen & ~comp & ~trt
+    axes.plot(dates[other], values[other], "o", color=_OTHER, markersize=3, label="Other days")
+    for mask, colour, marker, name in ((comp, _COMPARISON, "o", names[0]),
+                                       (trt, _TREATMENT, "s", names[1])):  # fmt: skip
+        axes.plot(dates[mask & seen], values[mask & seen], marker, color=colour, markersize=3.5,
+                  label=name)  # fmt: skip
+    _mean_line(axes, dates[comp], result.comparison_mean, _COMPARISON)
+    _mean_line(axes, dates[trt], result.treatment_mean, _TREATMENT)
+    if trt.any():
+        low = result.comparison_mean + result.effect.ci_low
+        high = result.comparison_mean + result.effect.ci_high
+        axes.fill_between([dates[trt].min(), dates[trt].max()], [low, low], [high, high],
+                          color=_TREATMENT, alpha=0.18, linewidth=0,
+                          label="95% interval for the level on LDN")  # fmt: skip
+    axes.set_ylim(-0.3, 10.3)
+    axes.set_yticks(range(0, 11, 2))
+    better = "lower is better" if result.lower_is_better else "higher is better"
+    axes.set_ylabel(f"{result.label} (0–10, {better})")
+    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    figure.autofmt_xdate()
+    buffer = io.StringIO()
+    with rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return _with_text(buffer.getvalue(), title, describe(result, names))
+
+
+def _mean_line(axes, dates, mean: float, colour: str) -> None:
+    if len(dates):
+        axes.hlines(mean, dates.min(), dates.max(), colors=colour, linewidth=2)
+
+
+def describe(result: OutcomeResult, names: tuple[str, str]) -> str:
+    """The chart in words (its text alternative)."""
+    low = result.comparison_mean + result.effect.ci_low
+    high = result.comparison_mean + result.effect.ci_high
+    return (
+        f"{result.label}: {names[0].lower()} averaged {result.comparison_mean:.1f} over "
+        f"{result.n_comparison_days} days; {names[1].lower()} {result.treatment_mean:.1f} over "
+        f"{result.n_treatment_days} days. The model puts the level on LDN between {low:.1f} and "
+        f"{high:.1f} (95% interval)."
+    )
+
+
+def _with_text(svg: str, title: str, description: str) -> str:
+    svg = svg[svg.index("<svg") :]
+    text = f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + text, svg, count=1)
+    return svg.replace("<svg ", '<svg role="img" ', 1)
