@@ -8,24 +8,80 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from lowdose.ratings import DAILY_RATINGS, RATINGS_BY_NAME
+from lowdose.ratings import DAILY_RATINGS, RATINGS_BY_NAME, SideEffect
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 _COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 _MARKERS = ("o", "s", "^", "D", "v", "P")
 _LINESTYLES = ("-", "-", "--", "-", "--", ":")
 _DOSE_COLOUR = "#555555"
+_SEVERITY_COLOURS = {1: "#E69F00", 2: "#D55E00", 3: "#9E0000"}
+_SEVERITY_SIZES = {1: 10, 2: 22, 3: 40}
+_PHASE_SHADES = ("#f0f0f0", "#ffffff")
 _MARKER_LIMIT = 70
+
+#: The rolling mean covers a week, and needs 4 of its 7 days rated to be drawn.
+ROLLING_DAYS = 7
+ROLLING_MIN_VALUES = 4
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """A labelled stretch of the course: ``start`` to ``end`` inclusive (``None``: open)."""
+
+    start: dt.date
+    end: dt.date | None
+    label: str
+
+
+@dataclass(frozen=True)
+class ChartEvent:
+    """Something that happened on a day, drawn as a labelled marker (a medication change…)."""
+
+    day: dt.date
+    label: str
+
+
+def rolling_mean(
+    days: Sequence[dt.date], values: Sequence[float | None], window: int = ROLLING_DAYS
+) -> list[float | None]:
+    """The mean of the calendar week ending on each day (missing days are not filled in).
+
+    ``None`` where fewer than :data:`ROLLING_MIN_VALUES` of the window's days have a value.
+
+    >>> days = [dt.date(2026, 1, d) for d in range(1, 6)]
+    >>> rolling_mean(days, [2, 4, None, 6, 8])
+    [None, None, None, 4.0, 5.0]
+    """
+    if not days:
+        return []
+    first = days[0].toordinal()
+    grid = np.full(days[-1].toordinal() - first + 1, np.nan)
+    for day, value in zip(days, values, strict=True):
+        if value is not None:
+            grid[day.toordinal() - first] = float(value)
+    seen = np.concatenate([[0], np.cumsum(~np.isnan(grid))])
+    total = np.concatenate([[0.0], np.cumsum(np.nan_to_num(grid))])
+    out: list[float | None] = []
+    for day in days:
+        end = day.toordinal() - first + 1
+        start = max(0, end - window)
+        count = seen[end] - seen[start]
+        out.append(
+            float((total[end] - total[start]) / count) if count >= ROLLING_MIN_VALUES else None
+        )
+    return out
 
 
 def render_ratings_chart(
@@ -35,53 +91,113 @@ def render_ratings_chart(
     *,
     title: str,
     phase_starts: Sequence[tuple[dt.date, str]] = (),
+    phases: Sequence[PhaseSpan] = (),
+    side_effects: Sequence[tuple[dt.date, str, int]] = (),
+    events: Sequence[ChartEvent] = (),
 ) -> str:
-    """Daily ratings over time (top) with the LDN dose as steps (bottom), as an SVG string.
+    """Daily ratings with their 7-day mean, side effects and the LDN dose, as an SVG string.
 
     ``ratings`` maps rating names to one value per entry of ``days`` (``None`` = not rated).
-    ``dose_steps`` are ``(effective date, mg)``; ``phase_starts`` are labelled vertical lines.
+    ``dose_steps`` are ``(effective date, mg)``. ``phases`` shade the course's phases;
+    ``phase_starts`` draw labelled lines instead. ``side_effects`` are ``(day, effect value,
+    severity 1–3)``; ``events`` are labelled markers such as medication changes. All panels share
+    one time axis.
     """
-    figure = Figure(figsize=(8.0, 4.2), layout="constrained")
+    with_effects = bool(side_effects)
+    figure = Figure(figsize=(8.0, 5.2 if with_effects else 4.2), layout="constrained")
     FigureCanvasSVG(figure)
-    top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3, 1))
+    heights = (3, 1.1, 1) if with_effects else (3, 1)
+    axes = figure.subplots(len(heights), 1, sharex=True, height_ratios=heights)
+    top, bottom = axes[0], axes[-1]
+    _shade_phases(axes, phases, days)
     _plot_ratings(top, days, ratings)
+    if with_effects:
+        _plot_side_effects(axes[1], side_effects)
     _plot_dose(bottom, days, dose_steps)
     for start, label in phase_starts:
-        for axes in (top, bottom):
-            axes.axvline(start, color="#888888", linewidth=0.8, linestyle=":")
+        for ax in axes:
+            ax.axvline(start, color="#888888", linewidth=0.8, linestyle=":")
         top.annotate(label, (start, 10.2), fontsize=8, color="#444444", annotation_clip=False)
+    _mark_events(axes, events)
     figure.autofmt_xdate()
     buffer = io.StringIO()
     # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
     with rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _with_text_alternative(buffer.getvalue(), title, _describe(days, ratings, dose_steps))
+    description = _describe(days, ratings, dose_steps, side_effects, events)
+    return _with_text_alternative(buffer.getvalue(), title, description)
+
+
+def _shade_phases(axes, phases: Sequence[PhaseSpan], days: Sequence[dt.date]) -> None:
+    if not phases or not days:
+        return
+    last = days[-1] + dt.timedelta(days=1)
+    for index, span in enumerate(phases):
+        end = (span.end + dt.timedelta(days=1)) if span.end else last
+        for ax in axes:
+            ax.axvspan(span.start, end, color=_PHASE_SHADES[index % 2], zorder=0, linewidth=0)
+        axes[0].annotate(
+            span.label,
+            (span.start, 10.2),
+            xytext=(3, -1),
+            textcoords="offset points",
+            fontsize=8,
+            color="#333333",
+            va="top",
+        )
 
 
 def _plot_ratings(axes, days: Sequence[dt.date], ratings: Mapping[str, Sequence[int | None]]):
+    many = len(days) > _MARKER_LIMIT
     for index, rating in enumerate(DAILY_RATINGS):
         values = ratings.get(rating.name)
         if values is None or all(v is None for v in values):
             continue
-        ys = [math.nan if v is None else v for v in values]
-        # Markers tell the lines apart without colour; past ~10 weeks they would only clutter.
-        marker = _MARKERS[index] if len(days) <= _MARKER_LIMIT else None
+        ys = [np.nan if v is None else v for v in values]
+        # Daily values faint, their weekly mean bold: the trend is visible through the noise.
         axes.plot(
             days,
             ys,
+            color=_COLOURS[index],
+            linewidth=0.6,
+            alpha=0.35,
+            marker=None if many else _MARKERS[index],
+            markersize=2.5,
+        )
+        mean = [np.nan if v is None else v for v in rolling_mean(days, values)]
+        axes.plot(
+            days,
+            mean,
             label=rating.label,
             color=_COLOURS[index],
-            marker=marker,
-            markersize=3,
-            linewidth=1.2,
+            linewidth=1.8,
             linestyle=_LINESTYLES[index],
         )
     axes.set_ylim(-0.3, 10.3)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel("Rating (0–10)")
+    axes.set_ylabel("Rating (0–10)\nline: 7-day mean")
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+
+
+def _plot_side_effects(axes, side_effects: Sequence[tuple[dt.date, str, int]]) -> None:
+    effects = [e for e in SideEffect if any(code == e.value for _, code, _ in side_effects)]
+    rows = {effect.value: i for i, effect in enumerate(effects)}
+    for day, code, severity in side_effects:
+        axes.scatter(
+            [day],
+            [rows[code]],
+            s=_SEVERITY_SIZES.get(severity, 10),
+            color=_SEVERITY_COLOURS.get(severity, "#999999"),
+            zorder=3,
+            linewidths=0,
+        )
+    axes.set_yticks(range(len(effects)), [e.label for e in effects], fontsize=7)
+    axes.set_ylim(-0.7, len(effects) - 0.3)
+    axes.invert_yaxis()
+    axes.set_ylabel("Side effects\n(size: severity)", fontsize=8)
+    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
 
 
 def _plot_dose(axes, days: Sequence[dt.date], steps: Sequence[tuple[dt.date, Decimal]]) -> None:
@@ -98,10 +214,28 @@ def _plot_dose(axes, days: Sequence[dt.date], steps: Sequence[tuple[dt.date, Dec
     axes.set_ylim(0, max(ys) * 1.25)
 
 
+def _mark_events(axes, events: Sequence[ChartEvent]) -> None:
+    for event in events:
+        for ax in axes:
+            ax.axvline(event.day, color="#7a3e9d", linewidth=0.9, linestyle="--", zorder=1)
+        axes[-1].annotate(
+            event.label,
+            (event.day, 0),
+            xytext=(2, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color="#7a3e9d",
+            rotation=90,
+            va="bottom",
+        )
+
+
 def _describe(
     days: Sequence[dt.date],
     ratings: Mapping[str, Sequence[int | None]],
     steps: Sequence[tuple[dt.date, Decimal]],
+    side_effects: Sequence[tuple[dt.date, str, int]] = (),
+    events: Sequence[ChartEvent] = (),
 ) -> str:
     if not days:
         return "No check-ins yet."
@@ -119,6 +253,12 @@ def _describe(
             + "; ".join(f"{mg.normalize():f} mg from {d.isoformat()}" for d, mg in steps)
             + "."
         )
+    if side_effects:
+        parts.append(f"{len(side_effects)} side-effect reports.")
+    if events:
+        parts.append(
+            "Marked: " + "; ".join(f"{e.label} on {e.day.isoformat()}" for e in events) + "."
+        )
     return " ".join(parts)
 
 
@@ -128,4 +268,3 @@ def _with_text_alternative(svg: str, title: str, description: str) -> str:
     text = f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
     svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + text, svg, count=1)
     return svg.replace("<svg ", '<svg role="img" ', 1)
-

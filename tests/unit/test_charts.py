@@ -32,3 +32,35 @@ def test_labels_are_text_a_screen_reader_can_find():
     svg = render_ratings_chart(days, {"pain": [5]}, [], title="t")
     assert ">Pain<" in svg
     assert ">Rating (0–10)<" in svg
+
+
+def test_the_rolling_mean_needs_four_of_seven_days():
+    from lowdose.charts import rolling_mean
+
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in (0, 1, 2, 3, 9, 10)]
+    # on 4 Jan: 1-4 Jan → (2+4+6+8)/4 = 5; on 10 Jan the window 4-10 Jan holds 8 and 1 only
+    assert rolling_mean(days, [2, 4, 6, 8, 1, 3]) == [None, None, None, 5.0, None, None]
+
+
+def test_side_effects_phases_and_events_are_drawn_and_described():
+    from lowdose.charts import ChartEvent, PhaseSpan
+
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(10)]
+    svg = render_ratings_chart(
+        days,
+        {"pain": [5] * 10},
+        [(dt.date(2026, 1, 5), Decimal("1"))],
+        title="t",
+        phases=[
+            PhaseSpan(dt.date(2026, 1, 1), dt.date(2026, 1, 4), "Baseline"),
+            PhaseSpan(dt.date(2026, 1, 5), None, "Titration"),
+        ],
+        side_effects=[(dt.date(2026, 1, 6), "vivid_dreams", 2)],
+        events=[ChartEvent(dt.date(2026, 1, 7), "Propranolol started")],
+    )
+    assert ">Vivid dreams<" in svg
+    assert ">Baseline<" in svg
+    assert ">Titration<" in svg
+    assert ">Propranolol started<" in svg
+    assert "1 side-effect reports." in svg
+    assert "Marked: Propranolol started on 2026-01-07." in svg

@@ -53,7 +53,7 @@ def test_a_missing_patient_looks_like_a_forbidden_one(client, people):
     ("name", "target"),
     [
         ("anna", "/me/"),
-        ("nora", "/patients/"),
+        ("nora", "/dashboard/"),
         ("phil", "/pharmacy/"),
         ("rita", "/research/"),
         ("ada", "/admin/"),

@@ -111,3 +111,10 @@ def test_the_chart_is_svg_with_a_text_alternative(client, anna, today):
     assert svg.startswith("<svg")
     assert f"Latest entry {today.isoformat()}: pain 3" in svg
     assert "4.5 mg from" in svg
+
+
+def test_the_chart_may_style_itself_but_not_run_scripts(client, anna):
+    policy = client.get("/me/chart.svg")["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy
+    assert "default-src 'none'" in policy
+    assert "script" not in policy
