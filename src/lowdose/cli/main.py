@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lowdose.cli.plan",
     "lowdose.cli.compound",
     "lowdose.cli.backup",
+    "lowdose.cli.documents",
 )
 
 app = typer.Typer(

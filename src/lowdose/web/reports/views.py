@@ -16,7 +16,7 @@ from lowdose.web.courses.models import Patient
 from lowdose.web.reports.pdf import pdf_response, render_pdf
 
 
-def _card_context(patient: Patient) -> dict:
+def card_context(patient: Patient) -> dict:
     course = patient.current_course()
     today = patient.local_today()
     return {
@@ -32,7 +32,7 @@ def _card_context(patient: Patient) -> dict:
 
 def _card(request: HttpRequest, patient: Patient) -> HttpResponse:
     audit.record(request, "view", patient, patient_id=patient.pk)
-    data = render_pdf("reports/card.html", _card_context(patient))
+    data = render_pdf("reports/card.html", card_context(patient))
     return pdf_response(data, f"ldn-card-{slugify(str(patient))}.pdf")
 
 
@@ -53,7 +53,7 @@ def surgery_letter(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, "view", patient, patient_id=patient.pk)
     rules = hold_rules()
     context = {
-        **_card_context(patient),
+        **card_context(patient),
         "rules": rules,
         "author": request.user,
         "short_acting": rules.opioid_free_days[OpioidExposure.SHORT_ACTING],
