@@ -187,3 +187,13 @@ def test_the_clinician_patient_page_shows_the_due_questionnaires(client, people)
     page = client.get(f"/patients/{people.anna.pk}/").content.decode()
     assert "Questionnaires and stand tests" in page
     assert "COMPASS-31" in page
+
+
+def test_a_profile_with_gaps_keeps_its_columns_in_place(client, people, today):
+    client.force_login(people.anna.user)
+    data = {"date": today.isoformat(), "pain": "3", "mood": "7"}
+    client.post("/me/questionnaires/daily_ratings/", data)
+    client.force_login(people.nora)
+    [table] = client.get(f"/patients/{people.anna.pk}/questionnaires/").context["tables"]
+    assert (table["columns"][0], table["columns"][4]) == ("Pain", "Mood")
+    assert table["rows"][0]["scores"] == ["3", None, None, None, "7", None]

@@ -84,12 +84,20 @@ def save_stand_test(
     )
 
 
+def score_parts(instrument: Instrument) -> list[tuple[str, str]]:
+    """(id, label) of the parts a score is reported in: the domains, or the items of a profile."""
+    return [(d.id, d.label) for d in instrument.domains] or [
+        (i.id, i.label) for i in instrument.items
+    ]
+
+
 def domain_rows(response: QuestionnaireResponse) -> list[tuple[str, str]]:
-    """(domain or item label, score) for a stored response, in the definition's order."""
-    instrument = load_instrument(response.instrument)
-    labels = {d.id: d.label for d in instrument.domains}
-    labels.update({i.id: i.label for i in instrument.items if i.id not in labels})
-    return [(labels.get(key, key), value) for key, value in response.domains.items()]
+    """(domain or item label, score) for a stored response, in the definition's order.
+
+    The definition's order, not the stored mapping's: PostgreSQL's jsonb does not keep key order.
+    """
+    parts = score_parts(load_instrument(response.instrument))
+    return [(label, response.domains[key]) for key, label in parts if key in response.domains]
 
 
 def score_words(instrument: Instrument, response: QuestionnaireResponse) -> str:

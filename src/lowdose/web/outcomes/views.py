@@ -97,15 +97,14 @@ def _score_tables(patient) -> list[dict]:
     rows = QuestionnaireResponse.objects.filter(patient=patient).order_by("date", "pk")
     tables: dict[str, dict] = {}
     for row in rows:
-        table = tables.get(row.instrument)
-        if table is None:
+        if row.instrument not in tables:
             instrument = _instrument(row.instrument)
-            table = {"instrument": instrument, "rows": [], "columns": []}
-            tables[row.instrument] = table
-        domains = records.domain_rows(row)
-        table["columns"] = table["columns"] or [label for label, _ in domains]
-        table["rows"].append({"response": row, "scores": [score for _, score in domains]})
-    return list(tables.values())
+            parts = records.score_parts(instrument)
+            tables[row.instrument] = {"instrument": instrument, "parts": parts, "rows": []}
+        table = tables[row.instrument]
+        scores = [row.domains.get(key) for key, _ in table["parts"]]
+        table["rows"].append({"response": row, "scores": scores})
+    return [{**t, "columns": [label for _, label in t["parts"]]} for t in tables.values()]
 
 
 @role_required("clinician")
