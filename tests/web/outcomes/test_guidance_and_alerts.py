@@ -219,3 +219,21 @@ def test_open_alerts_of_a_clinic_are_counted_in_one_query(people, today):
         counts = Alert.objects.open_counts(people.north)
     assert len(queries) == 1
     assert counts == {people.anna.pk: 3}
+
+
+def test_the_daily_command_raises_time_driven_alerts(people, today):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    people.course.start_date = today - dt.timedelta(days=70)
+    people.course.baseline_start = people.course.start_date - dt.timedelta(days=14)
+    people.course.maintenance_start = None
+    people.course.save()
+    out = StringIO()
+    call_command("raise_alerts", stdout=out)
+    # Anna's three week-8 questionnaires are overdue; Sara (no condition recorded: PGIC only)
+    # started 46 days ago, so her week-4 PGIC, due 18 days ago, is overdue too
+    assert out.getvalue().strip() == "4 new alert(s) for 2 patient(s)."
+    call_command("raise_alerts", stdout=StringIO())
+    assert Alert.objects.count() == 4
