@@ -60,7 +60,9 @@ def test_an_opioid_blocks_the_start_until_an_override_is_written(page, people, t
     assert "overridden by Nora North" in page.content()
     check_accessibility(page)
 
-    _fill_plan(page, first_dose)
+    # the plan written before the override is kept, with its preview
+    assert page.get_by_label("Target dose").input_value() == "4.5 mg"
+    assert page.get_by_role("table", name="Steps of this plan").get_by_role("row").count() == 6
     page.get_by_role("button", name="Start LDN").click()
     page.get_by_role("heading", name="Titration plan: Ben Baker").wait_for()
     course = Course.objects.get(patient=people.ben)

@@ -228,3 +228,19 @@ def test_a_running_course_next_to_an_opioid_is_flagged(client, people):
     client.force_login(people.nora)
     page = client.get(f"/patients/{people.anna.pk}/").content.decode()
     assert "taking LDN next to a contraindicated medication" in page
+
+
+def test_the_plan_written_before_an_override_is_kept(client, people, today):
+    Medication.objects.create(patient=people.ben, name="Tramadol 50 mg")
+    client.force_login(people.nora)
+    plan = _plan(today)
+    del plan["action"]
+    response = client.post(
+        f"/patients/{people.ben.pk}/override/",
+        {"reason": "Stopped last week, list out of date.", "next_page": "start", **plan},
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(f"/patients/{people.ben.pk}/start/?start=1+mg")
+    page = client.get(response.url).content.decode()
+    assert "Steps of this plan" in page
+    assert 'value="4.5 mg"' in page

@@ -77,6 +77,10 @@ def render_start(
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)
     audit.record(request, "view", patient, patient_id=patient.pk)
+    if request.method == "GET" and set(request.GET) & set(PlanForm.base_fields):
+        form = PlanForm(request.GET)  # the plan kept through an override: preview it
+        form.is_valid()
+        return render_start(request, patient, form=form)
     if request.method == "GET" or not services.can_start(patient):
         return render_start(request, patient, status=200 if request.method == "GET" else 409)
     form = PlanForm(request.POST)

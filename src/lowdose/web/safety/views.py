@@ -3,9 +3,12 @@ contraindication, planned surgery or opioid use; and the patient's hold windows.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lowdose.web.access import role_required, visible_patient
@@ -15,6 +18,7 @@ from lowdose.web.safety import services
 from lowdose.web.safety.forms import (
     MedicationForm,
     OverrideForm,
+    PlanForm,
     PlannedEventForm,
     StopMedicationForm,
 )
@@ -117,7 +121,10 @@ def record_override(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, "create", override, patient_id=patient.pk)
     messages.success(request, "Override recorded with your name and reason.")
     if request.POST.get("next_page") == "start":
-        return redirect("safety:start", pk=patient.pk)
+        # Back to the plan the clinician was writing, with its values kept.
+        plan = {k: v for k, v in request.POST.items() if k in PlanForm.base_fields}
+        url = reverse("safety:start", kwargs={"pk": patient.pk})
+        return redirect(f"{url}?{urlencode(plan)}" if plan else url)
     return redirect("courses:patient_detail", pk=patient.pk)
 
 
