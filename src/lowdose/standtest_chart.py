@@ -63,6 +63,8 @@ def render_stand_test_chart(
             linewidth=1.0,
             label=f"heart-rate criterion ({threshold_bpm} bpm)",
         )
+    if len({p[0] for p in points}) == 1:  # one day: show a month either side, not years
+        axes.set_xlim(points[0][0] - dt.timedelta(days=30), points[0][0] + dt.timedelta(days=30))
     top = max([threshold_bpm or 0, *(p[1] for p in points)], default=0)
     axes.set_ylim(min([0.0, *(p[1] for p in points)]) - 2, top * 1.2 + 5)
     axes.set_ylabel("Largest rise (bpm)")

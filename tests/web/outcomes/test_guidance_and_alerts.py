@@ -237,3 +237,21 @@ def test_the_daily_command_raises_time_driven_alerts(people, today):
     assert out.getvalue().strip() == "4 new alert(s) for 2 patient(s)."
     call_command("raise_alerts", stdout=StringIO())
     assert Alert.objects.count() == 4
+
+
+def test_an_overdue_alert_goes_once_the_questionnaire_is_filled(people, today):
+    from lowdose.web.outcomes.models import QuestionnaireResponse
+
+    people.course.start_date = today - dt.timedelta(days=70)
+    people.course.baseline_start = people.course.start_date - dt.timedelta(days=14)
+    people.course.maintenance_start = None
+    people.course.save()
+    refresh_alerts(people.anna, today)
+    QuestionnaireResponse.objects.create(
+        patient=people.anna, instrument="pgic", definition_version="1", date=today,
+        answers={"change": 2},
+    )  # fmt: skip
+    refresh_alerts(people.anna, today)
+    details = sorted(Alert.objects.values_list("detail", flat=True))
+    assert len(details) == 2
+    assert not any("PGIC" in d for d in details)

@@ -106,6 +106,8 @@ def test_the_clinician_sees_the_table_and_the_chart(client, people, today):
     test = StandTest.objects.latest("date")
     detail = client.get(f"/patients/{people.anna.pk}/stand-tests/{test.pk}/")
     assert "20 beats a minute" in detail.content.decode()
+    assert "Lying down, minute 3" in detail.content.decode()
+    assert "Standing, minute 10" in detail.content.decode()
 
 
 @pytest.mark.parametrize("who", ["sam", "phil", "rita", "ada"])

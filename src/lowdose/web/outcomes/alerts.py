@@ -98,7 +98,19 @@ def refresh_alerts(patient: Patient, today: dt.date | None = None) -> list[Alert
         dose_increases=increases(course),
         overdue_questionnaires=schedules.overdue(course, today),
     )
+    _drop_filled(patient, found)
     return [alert for alert in (_store(patient, a) for a in found) if alert is not None]
+
+
+def _drop_filled(patient: Patient, found) -> None:
+    """Remove open overdue-questionnaire alerts that no longer hold (the patient filled it in).
+
+    Nobody has acted on an open alert yet, so removing it loses no record of a decision.
+    """
+    current = [a.message[:300] for a in found if a.kind is AlertKind.QUESTIONNAIRE_OVERDUE]
+    Alert.objects.open().filter(
+        patient=patient, kind=AlertKind.QUESTIONNAIRE_OVERDUE.value
+    ).exclude(detail__in=current).delete()
 
 
 def _store(patient: Patient, found) -> Alert | None:

@@ -116,6 +116,21 @@ class StandTest(models.Model):
     def __str__(self) -> str:
         return f"Stand test of {self.patient} on {self.date}"
 
+    def labelled_readings(self) -> list[tuple[str, dict]]:
+        """Each reading with a label in the form's words ("Standing, minute 3")."""
+        supine = [r["minute"] for r in self.readings if r["position"] == Position.SUPINE.value]
+        stood_at = max(supine, default=None)
+        rows = []
+        for r in self.readings:
+            if r["position"] == Position.SUPINE.value:
+                label = f"Lying down, minute {supine.index(r['minute']) + 1}"
+            elif stood_at is None:
+                label = f"Standing, test minute {r['minute']}"
+            else:
+                label = f"Standing, minute {r['minute'] - stood_at}"
+            rows.append((label, r))
+        return rows
+
     def core_readings(self) -> list[Reading]:
         return [
             Reading(

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from lowdose.instruments import Instrument, ScoreResult, load_instrument
+from lowdose.instruments import Instrument, ScoreResult, ScoringMethod, load_instrument
 from lowdose.standtest import Reading, StandTestResult
 from lowdose.web.courses.models import Course, Patient
 from lowdose.web.outcomes.models import QuestionnaireResponse, StandTest
@@ -86,9 +86,9 @@ def save_stand_test(
 
 def score_parts(instrument: Instrument) -> list[tuple[str, str]]:
     """(id, label) of the parts a score is reported in: the domains, or the items of a profile."""
-    return [(d.id, d.label) for d in instrument.domains] or [
-        (i.id, i.label) for i in instrument.items
-    ]
+    if instrument.method is ScoringMethod.PROFILE:
+        return [(i.id, i.label) for i in instrument.items]
+    return [(d.id, d.label) for d in instrument.domains]
 
 
 def domain_rows(response: QuestionnaireResponse) -> list[tuple[str, str]]:
