@@ -1,5 +1,6 @@
 """The opioid-alert card, the surgery letter and the evidence library."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -87,3 +88,40 @@ def test_the_evidence_library_lists_studies_with_citations(client, people):
 def test_an_unknown_condition_is_404(client, people):
     client.force_login(people.anna.user)
     assert client.get("/evidence/hiccups/").status_code == 404
+
+
+def test_the_course_report_pdf_holds_dose_history_and_outcomes(client, people, today):
+    from lowdose.web.diary.models import CheckIn
+
+    course = people.course
+    for back in range(8, 75):  # baseline (worse) and maintenance (better) pain, enough to compare
+        day = today - dt.timedelta(days=back)
+        pain = 7 if course.phase_on(day).value == "baseline" else 3
+        CheckIn.objects.update_or_create(
+            patient=people.anna, date=day, defaults={"pain": pain + back % 2, "course": course}
+        )
+    client.force_login(people.nora)
+    text = _pdf_text(client.get(f"/patients/{people.anna.pk}/report.pdf"))
+    assert "Low-dose naltrexone (LDN) course report" in text
+    assert "Anna Archer" in text
+    assert "1.5 mg" in text
+    assert "3 mg" in text
+    assert "4.5 mg" in text
+    # pain 7 or 8 before LDN (mean 7.5), 3 or 4 on maintenance (mean 3.8): about 49% better
+    assert "Pain 7.5 3.8 -3.69 (-4.21 to -3.16) moderate" in text
+    assert "Fatigue (main) 7 more baseline days with a fatigue rating are needed" in text
+    assert "Propranolol 10 mg" in text
+    assert "decision support" in text
+
+
+def test_the_course_report_page_and_pdf_only_for_her_clinicians(client, people):
+    for name in ("sam", "phil", "rita"):
+        client.force_login(getattr(people, name))
+        assert client.get(f"/patients/{people.anna.pk}/report/").status_code == 404
+        assert client.get(f"/patients/{people.anna.pk}/report.pdf").status_code == 404
+    client.force_login(people.anna.user)
+    assert client.get(f"/patients/{people.anna.pk}/report/").status_code == 404
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.anna.pk}/report/").content.decode()
+    assert "/static/lowdose/report.css" in page
+    assert "<style" not in page  # the page obeys the Content-Security-Policy

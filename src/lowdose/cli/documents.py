@@ -27,8 +27,6 @@ def card(
 
     try:
         found = find_patient(patient, clinic)
-        if pdf.suffix.lower() != ".pdf":
-            raise LowdoseError(f"{pdf} does not end in .pdf.", field="pdf")
         written = write_card(found, pdf)
     except LowdoseError as error:
         fail(error, as_json=as_json)

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lowdose.cli.compound",
     "lowdose.cli.backup",
     "lowdose.cli.documents",
+    "lowdose.cli.reports",
 )
 
 app = typer.Typer(

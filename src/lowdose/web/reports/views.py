@@ -14,6 +14,9 @@ from lowdose.web.access import own_patient, role_required, visible_patient
 from lowdose.web.accounts import audit
 from lowdose.web.courses.models import Patient
 from lowdose.web.reports.pdf import pdf_response, render_pdf
+from lowdose.web.reports.report import report_context
+
+REPORT_STYLESHEETS = ("lowdose/report.css",)
 
 
 def card_context(patient: Patient) -> dict:
@@ -61,6 +64,24 @@ def surgery_letter(request: HttpRequest, pk: int) -> HttpResponse:
     }
     data = render_pdf("reports/surgery_letter.html", context)
     return pdf_response(data, f"ldn-surgery-letter-{slugify(str(patient))}.pdf")
+
+
+@role_required("clinician")
+def course_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course report as a web page (the PDF is the same template)."""
+    patient = visible_patient(request, pk)
+    audit.record(request, "view", patient, patient_id=patient.pk)
+    return render(request, "reports/report.html", report_context(patient, request.user))
+
+
+@role_required("clinician")
+def course_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = visible_patient(request, pk)
+    audit.record(request, "view", patient, patient_id=patient.pk)
+    data = render_pdf(
+        "reports/report.html", report_context(patient, request.user), stylesheets=REPORT_STYLESHEETS
+    )
+    return pdf_response(data, f"ldn-report-{slugify(str(patient))}.pdf")
 
 
 @login_required
