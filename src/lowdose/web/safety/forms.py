@@ -108,15 +108,16 @@ class PlannedEventForm(forms.Form):
 class PlanForm(forms.Form):
     """The titration plan. Doses accept 1.5, 1.5 mg or 1500 mcg (a bare number is mg)."""
 
-    start = forms.CharField(label="Start dose", max_length=32, initial="0.5 mg")
-    step = forms.CharField(label="Step", max_length=32, initial="0.5 mg")
-    every = forms.IntegerField(label="Step up every (days)", initial=7)
-    target = forms.CharField(label="Target dose", max_length=32, initial="4.5 mg")
+    start = forms.CharField(label="Start dose", max_length=32)
+    step = forms.CharField(label="Step", max_length=32)
+    every = forms.IntegerField(label="Step up every (days)")
+    target = forms.CharField(label="Target dose", max_length=32)
     ceiling = forms.CharField(
         label="Ceiling",
         max_length=32,
         initial=f"{DEFAULT_CEILING_MG} mg",
-        help_text="Doses above it are refused unless allowed below.",
+        help_text="lowdose's default: the FINAL fibromyalgia trial titrated to 6 mg (Bruun et al., "
+        "Lancet Rheumatol 2024). Doses above the ceiling are refused unless allowed below.",
     )
     allow_above_ceiling = forms.BooleanField(
         label="Allow a target above the ceiling", required=False
