@@ -146,3 +146,26 @@ def test_the_number_of_queries_does_not_grow_with_the_clinic(nora, people, today
     _add_patients(people.north, people.nora, 60, today, "large")
     large = count_queries()
     assert small == large
+
+
+def test_the_main_outcome_estimate_is_shown_and_follows_new_check_ins(nora, people, today):
+    from lowdose.web.diary.models import CheckIn
+
+    course = people.course
+    for back in range(0, 75):
+        day = today - dt.timedelta(days=back)
+        high = course.phase_on(day).value == "baseline"
+        CheckIn.objects.update_or_create(
+            patient=people.anna,
+            date=day,
+            defaults={"course": course, "fatigue": (7 if high else 3) + back % 2},
+        )
+    anna = nora.get("/dashboard/").context["patients"][0]
+    assert anna.estimate.outcome == "fatigue"  # the default main outcome for POTS
+    assert anna.estimate.status == "ok"
+    assert anna.estimate.estimate < -3
+    before = anna.estimate.estimate
+    CheckIn.objects.filter(patient=people.anna, date=today).update(fatigue=10)
+    CheckIn.objects.filter(patient=people.anna, date=today).first().save()
+    after = nora.get("/dashboard/").context["patients"][0].estimate.estimate
+    assert after != before

@@ -17,6 +17,7 @@ from lowdose.web.dashboard.queries import (
     conditions_of,
     dashboard_rows,
 )
+from lowdose.web.evaluation.dashboard import main_outcome_estimates
 
 PAGE_SIZE = 50
 COLUMNS = (
@@ -54,9 +55,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     patients = list(page)
     ids = [p.pk for p in patients]
     conditions, alerts = conditions_of(ids), alert_kinds_of(ids)
+    estimates = main_outcome_estimates(request.user, ids)
     for patient in patients:
         patient.condition_list = conditions[patient.pk]
         patient.alert_kinds = alerts[patient.pk]
+        patient.estimate = estimates.get(patient.pk)
         patient.days_on = (
             (today - patient.course_start).days + 1
             if patient.phase in (Phase.TITRATION.value, Phase.MAINTENANCE.value)
