@@ -7,7 +7,7 @@ Load the clinic first (SQLite in LOWDOSE_DATA_DIR, or PostgreSQL with DATABASE_U
 
 Prints median and 95th percentile of the server time (Django's test client, in process, so no
 network) and the number of database queries for each page. Targets (issue 6): dashboard p95
-≤ 200 ms with a query count that does not grow with the clinic; patient chart ≤ 250 ms.
+≤ 200 ms with a query count that does not grow with the clinic; patient chart ≤ 250 ms; PDF report ≤ 2 s.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def main() -> None:
         "dashboard, search": "/dashboard/?q=ali",
         "patient chart (SVG)": f"/patients/{first.pk}/chart.svg",
         "patient page": f"/patients/{first.pk}/",
+        "course report (PDF)": f"/patients/{first.pk}/report.pdf",
     }
     print(f"{connection.vendor}, {patients} patients in the clinic, {args.repeats} requests each")
     for label, url in pages.items():
