@@ -80,6 +80,7 @@ def pharmacy_trial(request: HttpRequest, pk: int) -> HttpResponse:
         "design": services.trial_design(trial) if trial else None,
         "periods": trials.period_rows(trial, series, show_arm=True) if trial else [],
         "trial_end": trials.end_date(trial) if trial else None,
+        "min_p_denominator": 2 ** trial.pairs if trial else None,
     })  # fmt: skip
 
 
