@@ -149,6 +149,7 @@ def _shade_phases(axes, phases: Sequence[PhaseSpan], days: Sequence[dt.date]) ->
 
 def _plot_ratings(axes, days: Sequence[dt.date], ratings: Mapping[str, Sequence[int | None]]):
     many = len(days) > _MARKER_LIMIT
+    x = _as_datetime64(days)
     for index, rating in enumerate(DAILY_RATINGS):
         values = ratings.get(rating.name)
         if values is None or all(v is None for v in values):
@@ -156,7 +157,7 @@ def _plot_ratings(axes, days: Sequence[dt.date], ratings: Mapping[str, Sequence[
         ys = [np.nan if v is None else v for v in values]
         # Daily values faint, their weekly mean bold: the trend is visible through the noise.
         axes.plot(
-            days,
+            x,
             ys,
             color=_COLOURS[index],
             linewidth=0.6,
@@ -166,7 +167,7 @@ def _plot_ratings(axes, days: Sequence[dt.date], ratings: Mapping[str, Sequence[
         )
         mean = [np.nan if v is None else v for v in rolling_mean(days, values)]
         axes.plot(
-            days,
+            x,
             mean,
             label=rating.label,
             color=_COLOURS[index],
@@ -184,10 +185,12 @@ def _plot_ratings(axes, days: Sequence[dt.date], ratings: Mapping[str, Sequence[
 def _plot_side_effects(axes, side_effects: Sequence[tuple[dt.date, str, int]]) -> None:
     effects = [e for e in SideEffect if any(code == e.value for _, code, _ in side_effects)]
     rows = {effect.value: i for i, effect in enumerate(effects)}
-    for day, code, severity in side_effects:
+    # One scatter per severity (not per report): a year of reports stays a handful of artists.
+    for severity in sorted({severity for _, _, severity in side_effects}):
+        points = [(day, rows[code]) for day, code, level in side_effects if level == severity]
         axes.scatter(
-            [day],
-            [rows[code]],
+            _as_datetime64([d for d, _ in points]),
+            [r for _, r in points],
             s=_SEVERITY_SIZES.get(severity, 10),
             color=_SEVERITY_COLOURS.get(severity, "#999999"),
             zorder=3,
@@ -207,11 +210,16 @@ def _plot_dose(axes, days: Sequence[dt.date], steps: Sequence[tuple[dt.date, Dec
         axes.set_ylim(0, 1)
         return
     end = max(days[-1], steps[-1][0])
-    xs = [date for date, _ in steps] + [end]
+    xs = _as_datetime64([date for date, _ in steps] + [end])
     ys = [float(mg) for _, mg in steps] + [float(steps[-1][1])]
     axes.step(xs, ys, where="post", color=_DOSE_COLOUR, linewidth=1.6)
     axes.fill_between(xs, ys, step="post", color=_DOSE_COLOUR, alpha=0.15)
     axes.set_ylim(0, max(ys) * 1.25)
+
+
+def _as_datetime64(days: Sequence[dt.date]) -> np.ndarray:
+    """Dates as one NumPy array: matplotlib converts it at once, not date by date."""
+    return np.array(days, dtype="datetime64[D]")
 
 
 def _mark_events(axes, events: Sequence[ChartEvent]) -> None:
