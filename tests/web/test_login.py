@@ -45,3 +45,43 @@ def test_pages_carry_security_headers(client, people):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _fail_log_in(client, times, username="anna"):
+    for _ in range(times):
+        client.post("/login/", {"username": username, "password": "wrong password"})
+
+
+def test_five_wrong_passwords_lock_the_username_from_that_address(client, people):
+    _fail_log_in(client, 5)
+    response = client.post("/login/", {"username": "anna", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert client.get("/me/").status_code == 302  # not logged in
+
+
+def test_four_wrong_passwords_do_not(client, people):
+    _fail_log_in(client, 4)
+    response = client.post("/login/", {"username": "anna", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_another_address_is_not_locked_out(client, people):
+    _fail_log_in(client, 5)
+    response = client.post(
+        "/login/", {"username": "anna", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert response.status_code == 302
+
+
+def test_the_api_token_endpoint_locks_with_a_json_answer(client, people):
+    body = {"username": "nora", "password": "wrong password"}
+    statuses = [
+        client.post("/api/auth/token", body, content_type="application/json").status_code
+        for _ in range(5)
+    ]
+    assert statuses == [401, 401, 401, 401, 429]  # the fifth failure locks
+    body["password"] = PASSWORD
+    response = client.post("/api/auth/token", body, content_type="application/json")
+    assert response.status_code == 429
+    assert response.json()["detail"] == "Too many failed log-ins; try again in 15 minutes."

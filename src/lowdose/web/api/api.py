@@ -18,7 +18,7 @@ from pydantic import Field
 from lowdose.checkin import validate_checkin
 from lowdose.dose import format_mg
 from lowdose.errors import LowdoseError
-from lowdose.web.accounts import audit
+from lowdose.web.accounts import audit, lockout
 from lowdose.web.accounts.models import ApiToken
 from lowdose.web.api.schemas import (
     CheckinIn,
@@ -92,10 +92,17 @@ def _own_patient(request: HttpRequest) -> Patient:
     return patient
 
 
-@api.post("/auth/token", auth=None, response={200: TokenResponse, 401: ErrorOut}, tags=["auth"])
+@api.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenResponse, 401: ErrorOut, 429: ErrorOut},
+    tags=["auth"],
+)
 def create_token(request: HttpRequest, payload: TokenRequest):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"detail": lockout.MESSAGE, "field": "username"})
     if user is None:
         return Status(401, {"detail": "Wrong username or password", "field": "password"})
     return Status(200, {"token": ApiToken.issue(user)})
