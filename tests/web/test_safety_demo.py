@@ -40,3 +40,12 @@ def test_the_demo_opioid_patient_is_blocked_and_the_demo_can_be_replaced(setting
     assert not Plan.objects.exists()
     assert not Screening.objects.exists()
     assert Patient.objects.filter(record_number="LD-00002").exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["safety/screening", "safety/override", "safety/plannedevent", "safety/plan",
+            "pharmacy/batch"],
+)  # fmt: skip
+def test_the_admin_lists_the_safety_and_pharmacy_records(client, people, url):
+    client.force_login(people.ada)
+    assert client.get(f"/admin/{url}/").status_code == 200
