@@ -17,7 +17,7 @@ from lowdose.web.accounts import audit
 from lowdose.web.courses.models import Patient
 from lowdose.web.safety import services
 from lowdose.web.safety.forms import OverrideForm, PlanForm, RevisionForm
-from lowdose.web.safety.models import Plan, PlanRevision
+from lowdose.web.safety.models import Plan
 from lowdose.web.safety.today import dose_labels, plan_of
 
 #: Product default, not a clinical number: two weeks of baseline diary before the first dose.
@@ -164,22 +164,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
             return render_plan(
                 request, patient, plan, form=form, status=409, blocked_message=BLOCKED_RESUME
             )
-    kind = RevisionKind(form.cleaned_data["kind"])
-    revision = PlanRevision.objects.create(
-        plan=plan,
-        kind=kind.value,
-        effective=form.cleaned_data["effective"],
-        dose_mg=form.cleaned_data["dose"].mg
-        if kind is RevisionKind.STEP_BACK and form.cleaned_data["dose"]
-        else None,
-        days=form.cleaned_data["days"]
-        if kind in (RevisionKind.HOLD, RevisionKind.CHANGE_INTERVAL)
-        else None,
-        reason=form.cleaned_data["reason"].strip(),
-        created_by=request.user,
-    )
-    services.rewrite_future_doses(plan.course, plan.schedule(), today, by=request.user)
-    services.touch_plan(plan)
+    revision = services.record_revision(plan, form.cleaned_data, today=today, by=request.user)
     audit.record(request, "create", revision, patient_id=patient.pk)
     messages.success(request, f"Plan revised: {revision.get_kind_display().lower()}.")
     return redirect("safety:plan", pk=patient.pk)

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from lowdose.dosing import Schedule
+from lowdose.dosing import RevisionKind, Schedule
 from lowdose.screening import screen_medications
 from lowdose.web.courses.models import Course, DoseChange, Patient
-from lowdose.web.safety.models import Override, Plan, Screening, ScreeningVerdict
+from lowdose.web.safety.models import Override, Plan, PlanRevision, Screening, ScreeningVerdict
 
 
 def active_medication_names(patient: Patient, today: dt.date | None = None) -> list[str]:
@@ -174,3 +174,22 @@ def touch_plan(plan: Plan) -> None:
     """Mark the plan as changed, so the pharmacy sees it in its queue again."""
     plan.changed_at = timezone.now()
     plan.save(update_fields=["changed_at"])
+
+
+@transaction.atomic
+def record_revision(plan: Plan, data: dict, *, today: dt.date, by) -> PlanRevision:
+    """Store a revision checked by ``RevisionForm`` and bring the future dose changes in line."""
+    kind = RevisionKind(data["kind"])
+    step_back = kind is RevisionKind.STEP_BACK
+    revision = PlanRevision.objects.create(
+        plan=plan,
+        kind=kind.value,
+        effective=data["effective"],
+        dose_mg=data["dose"].mg if step_back and data["dose"] else None,
+        days=data["days"] if kind in (RevisionKind.HOLD, RevisionKind.CHANGE_INTERVAL) else None,
+        reason=data["reason"].strip(),
+        created_by=by,
+    )
+    rewrite_future_doses(plan.course, plan.schedule(), today, by=by)
+    touch_plan(plan)
+    return revision

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,9 +84,10 @@ def add_medication(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = safety_context(request, patient, med_form=form)
         return render(request, "safety/safety_page.html", context, status=422)
-    medication = Medication.objects.create(patient=patient, **form.cleaned_data)
-    audit.record(request, "create", medication, patient_id=patient.pk)
-    _rescreen(request, patient)
+    with transaction.atomic():
+        medication = Medication.objects.create(patient=patient, **form.cleaned_data)
+        audit.record(request, "create", medication, patient_id=patient.pk)
+        _rescreen(request, patient)
     return redirect("courses:patient_detail", pk=patient.pk)
 
 
@@ -98,10 +100,11 @@ def stop_medication(request: HttpRequest, pk: int, medication_id: int) -> HttpRe
     if not form.is_valid():
         context = safety_context(request, patient, stop_form=form)
         return render(request, "safety/safety_page.html", context, status=422)
-    medication.stopped_on = form.cleaned_data["stopped_on"]
-    medication.save(update_fields=["stopped_on"])
-    audit.record(request, "update", medication, patient_id=patient.pk)
-    _rescreen(request, patient)
+    with transaction.atomic():
+        medication.stopped_on = form.cleaned_data["stopped_on"]
+        medication.save(update_fields=["stopped_on"])
+        audit.record(request, "update", medication, patient_id=patient.pk)
+        _rescreen(request, patient)
     return redirect("courses:patient_detail", pk=patient.pk)
 
 
