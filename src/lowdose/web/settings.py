@@ -9,6 +9,9 @@ Environment:
 - ``LOWDOSE_DEBUG``: ``1`` for Django's debug mode (``lowdose serve --dev`` sets it).
 - ``LOWDOSE_PUBLIC_URL``: the https URL of a deployment behind TLS; turns on HSTS, secure cookies
   and the SSL redirect, and sets the allowed host.
+- ``LOWDOSE_STAFF_2FA``: ``required`` or ``optional``: whether staff confirm log-ins with an
+  authenticator code. Always required with ``LOWDOSE_PUBLIC_URL``; optional by default on a
+  loopback-only install (the local demo).
 """
 
 from __future__ import annotations
@@ -56,6 +59,16 @@ def secret_key(directory: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def staff_two_factor_required(public_url: str) -> bool:
+    """``LOWDOSE_STAFF_2FA``: ``required``, or ``optional`` on a loopback-only install."""
+    value = os.environ.get("LOWDOSE_STAFF_2FA", "").lower()
+    if value not in {"", "required", "optional"}:
+        raise ImproperlyConfigured("LOWDOSE_STAFF_2FA must be 'required' or 'optional'")
+    if value == "optional" and public_url:
+        raise ImproperlyConfigured("A deployment with LOWDOSE_PUBLIC_URL requires staff two-factor")
+    return value == "required" or bool(public_url)
 
 
 def database(directory: Path) -> dict:
@@ -110,6 +123,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "lowdose.web.accounts",
     "lowdose.web.courses",
     "lowdose.web.diary",
@@ -130,6 +145,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lowdose.web.accounts.twofactor.staff_two_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its own response.
@@ -184,6 +201,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lowdose.web.accounts.lockout.locked_out"
 AXES_VERBOSE = False
+
+# Staff (everyone but patients) confirm their log-in with a TOTP code: always on a deployment
+# reachable over the network, optionally on a loopback-only install such as the local demo.
+STAFF_2FA_REQUIRED = staff_two_factor_required(PUBLIC_URL)
+OTP_TOTP_ISSUER = "lowdose"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

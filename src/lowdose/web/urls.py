@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lowdose.web.accounts import twofactor
 from lowdose.web.accounts import views as account_views
 from lowdose.web.api.api import api
 from lowdose.web.courses import views as course_views
@@ -39,6 +40,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/", twofactor.two_factor, name="two_factor"),
     path("me/", include(diary_urls)),
     path("", include(course_urls)),
     path("", include("lowdose.web.outcomes.urls")),

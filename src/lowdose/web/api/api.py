@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
@@ -18,7 +19,7 @@ from pydantic import Field
 from lowdose.checkin import validate_checkin
 from lowdose.dose import format_mg
 from lowdose.errors import LowdoseError
-from lowdose.web.accounts import audit, lockout
+from lowdose.web.accounts import audit, lockout, twofactor
 from lowdose.web.accounts.models import ApiToken
 from lowdose.web.api.schemas import (
     CheckinIn,
@@ -105,6 +106,18 @@ def create_token(request: HttpRequest, payload: TokenRequest):
         return Status(429, {"detail": lockout.MESSAGE, "field": "username"})
     if user is None:
         return Status(401, {"detail": "Wrong username or password", "field": "password"})
+    if (
+        settings.STAFF_2FA_REQUIRED
+        and twofactor.is_staff_role(user)
+        and twofactor.verify_code(user, payload.otp or "") is None
+    ):
+        return Status(
+            401,
+            {
+                "detail": "Staff accounts need the current code from their authenticator app",
+                "field": "otp",
+            },
+        )
     return Status(200, {"token": ApiToken.issue(user)})
 
 

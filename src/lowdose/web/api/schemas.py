@@ -16,6 +16,7 @@ class Strict(Schema):
 class TokenRequest(Strict):
     username: str
     password: str
+    otp: str | None = Field(default=None, description="Staff: the current authenticator code.")
 
 
 class TokenResponse(Schema):
