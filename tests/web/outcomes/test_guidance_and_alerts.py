@@ -255,3 +255,14 @@ def test_an_overdue_alert_goes_once_the_questionnaire_is_filled(people, today):
     details = sorted(Alert.objects.values_list("detail", flat=True))
     assert len(details) == 2
     assert not any("PGIC" in d for d in details)
+
+
+def test_the_clinician_sees_the_suggested_plan_change(client, people, today):
+    CheckIn.objects.filter(patient=people.anna, date=today - dt.timedelta(1)).update(
+        side_effects=[{"name": "insomnia", "severity": "moderate"}], dose_time=dt.time(22, 30)
+    )
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.anna.pk}/").content.decode()
+    assert "Side effects: suggestions" in page
+    assert "Moving the dose to the morning is commonly suggested" in page
+    assert "nothing is changed unless you change the dose" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
@@ -13,6 +14,8 @@ from lowdose.web.outcomes.models import Alert, StandTest
 register = template.Library()
 
 
+#: Product default: the clinician sees suggestions for the side effects of this many recent days.
+SUGGESTION_DAYS = 14
 #: Session key the check-in view sets when a saved check-in reports side effects.
 GUIDANCE_SESSION_KEY = "outcomes_guidance_checkin"
 
@@ -44,7 +47,17 @@ def clinician_outcomes(context, patient) -> dict:
     due questionnaires and the latest stand test, for the clinician's patient page."""
     alerts.refresh_alerts(patient)
     course = patient.current_course()
+    today = patient.local_today()
+    since = today - dt.timedelta(days=SUGGESTION_DAYS)
+    recent = (
+        CheckIn.objects.filter(patient=patient, date__gte=since)
+        .exclude(side_effects=[])
+        .select_related("course")
+        .order_by("-date")
+    )
     return {
+        "suggestions": [(row, alerts.guidance_for(row)) for row in recent],
+        "suggestion_days": SUGGESTION_DAYS,
         "patient": patient,
         "csrf_token": context.get("csrf_token"),
         "open_alerts": list(Alert.objects.open().filter(patient=patient)),
