@@ -197,3 +197,14 @@ def test_a_profile_with_gaps_keeps_its_columns_in_place(client, people, today):
     [table] = client.get(f"/patients/{people.anna.pk}/questionnaires/").context["tables"]
     assert (table["columns"][0], table["columns"][4]) == ("Pain", "Mood")
     assert table["rows"][0]["scores"] == ["3", None, None, None, "7", None]
+
+
+def test_tick_all_answers_are_stored_as_a_list(client, anna, compass_no_symptoms):
+    # q05 Yes opens q06 (hands and feet: 1 point each) and q07 (about the same: 1 point);
+    # vasomotor raw 1 + 2 + 1 = 4; weight 5/6 (5 points over a raw maximum of 1 + 2 + 3 = 6):
+    # 4 x 5/6 = 3.33
+    data = {**compass_no_symptoms, "q05": "1", "q06": ["1", "2"], "q07": "3"}
+    client.post("/me/questionnaires/compass31/", data)
+    row = QuestionnaireResponse.objects.get(patient=anna)
+    assert row.answers["q06"] == [1, 2]
+    assert row.total == Decimal("3.33")
