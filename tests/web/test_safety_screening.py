@@ -202,3 +202,9 @@ def test_another_clinics_medication_cannot_be_stopped(client, people, today):
     assert response.status_code == 404
     med.refresh_from_db()
     assert med.stopped_on is None
+
+
+def test_a_patient_without_medications_is_asked_to_tell_about_every_one(client, people):
+    client.force_login(people.ben.user)
+    page = client.get("/me/").content.decode()
+    assert "Tell your prescriber about every medicine you take" in page
