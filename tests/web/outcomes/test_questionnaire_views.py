@@ -208,3 +208,23 @@ def test_tick_all_answers_are_stored_as_a_list(client, anna, compass_no_symptoms
     row = QuestionnaireResponse.objects.get(patient=anna)
     assert row.answers["q06"] == [1, 2]
     assert row.total == Decimal("3.33")
+
+
+def test_a_patient_without_a_course_has_no_schedule(client, people):
+    client.force_login(people.ben.user)
+    assert "No questionnaire is due right now." in client.get("/me/").content.decode()
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.ben.pk}/questionnaires/")
+    assert "No LDN course yet." in page.content.decode()
+    url = f"/patients/{people.ben.pk}/questionnaires/schedule/"
+    assert client.post(url, {"instruments": ["fss"], "weeks": "0"}).status_code == 404
+
+
+def test_pgic_without_later_weeks_repeats_from_the_repeat_interval(people):
+    from lowdose.web.outcomes.schedules import schedule_of
+
+    plan = QuestionnairePlan(course=people.course, weeks=[0], repeat_every_weeks=6)
+    assert schedule_of(plan, "pgic").weeks == (6,)
+    assert schedule_of(plan, "fss").weeks == (0,)
+    plan.repeat_every_weeks = None
+    assert schedule_of(plan, "pgic") is None
