@@ -41,7 +41,8 @@ def demo(
 ) -> None:
     """Fill the database with a realistic demo clinic (migrating first when needed).
 
-    An existing demo clinic is replaced, unless --keep-existing is given.
+    An existing demo clinic is replaced, unless --keep-existing is given. Clinician alerts are
+    raised for clinics of up to 500 patients; for larger ones run `lowdose manage raise_alerts`.
     """
     from lowdose.web import runner
 

@@ -30,7 +30,8 @@ from lowdose.web.courses.models import (
     SimulatedTruth,
 )
 from lowdose.web.diary.models import CheckIn
-from lowdose.web.safety.cleanup import patient_rows as safety_rows
+from lowdose.web.outcomes.alerts import refresh_alerts
+from lowdose.web.outcomes.models import Alert
 
 DEMO_SLUG = "demo"
 DEMO_CLINIC_NAME = "Riverside LDN Clinic (demo)"
@@ -46,6 +47,8 @@ STAFF = (
 )
 PATIENT_PASSWORD = "ldn-demo-patient"
 PATIENTS_WITH_LOGIN = 2
+#: Alerts are recomputed patient by patient; past this size `lowdose manage raise_alerts` does it.
+ALERTS_UP_TO = 500
 
 
 def existing_demo_clinic() -> dict | None:
@@ -59,6 +62,7 @@ def existing_demo_clinic() -> dict | None:
         "users": _log_ins([p.user.username for p in patients[:PATIENTS_WITH_LOGIN]]),
         "patients": patients.count(),
         "checkins": CheckIn.objects.filter(patient__clinic=clinic).count(),
+        "alerts": Alert.objects.open().filter(patient__clinic=clinic).count(),
         "seconds": 0.0,
     }
 
@@ -91,15 +95,23 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
             address="1 River Lane\nRiverside RV1 2AB",
         )
         staff = _create_staff(clinic)
-        patients = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
-        _insert_checkins(clinic_data, patients, advance)
+        created = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
+        _insert_checkins(clinic_data, created, advance)
+        patients = created[0]
+        alerts = _raise_alerts(patients) if len(patients) <= ALERTS_UP_TO else None
     return {
         "clinic": DEMO_CLINIC_NAME,
         "users": _log_ins([p.username for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]]),
         "patients": len(clinic_data.patients),
         "checkins": len(clinic_data.checkins),
+        "alerts": alerts,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _raise_alerts(patients: list[Patient]) -> int:
+    """The clinician alerts the diaries call for (bulk inserts bypass the check-in signal)."""
+    return sum(len(refresh_alerts(patient)) for patient in patients)
 
 
 @contextmanager
@@ -119,24 +131,35 @@ def _delete_demo_clinic() -> None:
     clinic = Clinic.objects.filter(slug=DEMO_SLUG).first()
     if clinic is None:
         return
-    patients = Patient.objects.filter(clinic=clinic)
+    for model, path in _rows_hanging_off(Patient, "clinic"):
+        queryset = model._base_manager.filter(**{path: clinic})
+        queryset._raw_delete(queryset.db)
     user_ids = list(User.objects.filter(clinic=clinic).values_list("pk", flat=True))
     user_ids += list(User.objects.filter(username="demo.admin").values_list("pk", flat=True))
     for queryset in (
-        *safety_rows(patients),
-        CheckIn.objects.filter(patient__in=patients),
-        DoseChange.objects.filter(course__patient__in=patients),
-        Course.objects.filter(patient__in=patients),
-        Medication.objects.filter(patient__in=patients),
-        PatientCondition.objects.filter(patient__in=patients),
-        SimulatedTruth.objects.filter(patient__in=patients),
         AuditEvent.objects.filter(actor_id__in=user_ids),
         ApiToken.objects.filter(user_id__in=user_ids),
-        patients,
     ):
         queryset._raw_delete(queryset.db)
     User.objects.filter(pk__in=user_ids).delete()
     clinic.delete()
+
+
+def _rows_hanging_off(model, path: str, seen: frozenset = frozenset()) -> Iterator[tuple]:
+    """Every model that points (through foreign keys) at ``model``, deepest first, each with the
+    lookup from it to the clinic; ``model`` itself comes last. Whatever app adds a table about
+    patients, a fresh demo removes its rows without this module naming it."""
+    relations = [
+        field
+        for field in model._meta.get_fields(include_hidden=True)
+        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
+    ]
+    for relation in relations:  # hidden ones too: related_name="+" still holds rows
+        child = relation.related_model
+        if child in seen or child is model:
+            continue
+        yield from _rows_hanging_off(child, f"{relation.field.name}__{path}", seen | {model})
+    yield model, path
 
 
 def _create_staff(clinic: Clinic) -> dict[str, User]:
