@@ -266,3 +266,22 @@ def test_the_clinician_sees_the_suggested_plan_change(client, people, today):
     assert "Side effects: suggestions" in page
     assert "Moving the dose to the morning is commonly suggested" in page
     assert "nothing is changed unless you change the dose" in page
+
+
+def test_a_patient_list_annotates_open_alerts_in_its_one_query(people, today):
+    from lowdose.web.courses.models import Patient
+    from lowdose.web.outcomes.models import open_alert_count
+
+    for back in range(2):
+        Alert.objects.create(
+            patient=people.anna, kind="missed_doses", day=today - dt.timedelta(back), detail="x",
+            source="y",
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        rows = dict(
+            Patient.objects.filter(clinic=people.north)
+            .annotate(n=open_alert_count())
+            .values_list("record_number", "n")
+        )
+    assert len(queries) == 1
+    assert rows == {"N-1": 2, "N-2": 0}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from lowdose.guidance import AlertKind
 from lowdose.instruments import QuestionnaireSchedule
@@ -199,3 +200,19 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+def open_alert_count() -> Coalesce:
+    """An annotation for Patient querysets: each patient's open alerts, in the same query.
+
+    >>> Patient.objects.visible_to(user).annotate(open_alerts=open_alert_count())  # doctest: +SKIP
+    """
+    counts = (
+        Alert.objects.open()
+        .filter(patient=models.OuterRef("pk"))
+        .order_by()
+        .values("patient")
+        .annotate(n=models.Count("id"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
