@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -65,11 +66,9 @@ def _summarise(patient: Patient, today: dt.date) -> dict:
 
 @role_required("clinician")
 def patient_list(request: HttpRequest) -> HttpResponse:
-    patients, query = _patient_rows(request)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = [_summarise(patient, today) for patient in page]
-    return render(request, "courses/patient_list.html", {"page": page, "rows": rows, "q": query})
+    """The old list address: the dashboard lists the clinic's patients now."""
+    query = request.GET.urlencode()
+    return redirect(reverse("dashboard:dashboard") + (f"?{query}" if query else ""))
 
 
 @role_required("clinician")
