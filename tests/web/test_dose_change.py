@@ -84,3 +84,27 @@ def test_a_patient_cannot_change_her_own_dose(client, people, today):
 def test_a_get_is_not_allowed(client, people):
     client.force_login(people.nora)
     assert client.get(f"/patients/{people.anna.pk}/dose/").status_code == 405
+
+
+def test_a_course_with_a_titration_plan_changes_dose_only_through_the_plan(client, people, today):
+    from lowdose.web.safety.models import Plan
+
+    Plan.objects.create(
+        course=people.course,
+        start_mg=Decimal("1.5"),
+        step_mg=Decimal("1.5"),
+        interval_days=14,
+        target_mg=Decimal("4.5"),
+        ceiling_mg=Decimal(6),
+        form="capsule",
+        time="bedtime",
+        start_date=people.course.start_date,
+    )
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.anna.pk}/").content.decode()
+    assert "revising the plan" in page
+    assert "Set this dose" not in page
+    before = list(DoseChange.objects.values())
+    response = _post(client, people.anna, effective_on=today.isoformat(), dose="1 mg")
+    assert response.status_code == 302
+    assert list(DoseChange.objects.values()) == before

@@ -86,7 +86,7 @@ def patient_detail(request: HttpRequest, pk: int, dose_form=None) -> HttpRespons
             "today": today,
             **history_context(recent),
             "age": patient.age_on(today),
-            "medications": patient.medications.all(),
+            "follows_plan": _follows_plan(summary["course"]),
             "dose_steps": summary["course"].dose_steps() if summary["course"] else [],
             "dose_form": dose_form
             or (
@@ -98,6 +98,11 @@ def patient_detail(request: HttpRequest, pk: int, dose_form=None) -> HttpRespons
     )
 
 
+def _follows_plan(course) -> bool:
+    """A course started from a titration plan changes its dose through plan revisions."""
+    return course is not None and hasattr(course, "plan")
+
+
 @role_required("clinician")
 @require_POST
 def change_dose(request: HttpRequest, pk: int) -> HttpResponse:
@@ -106,6 +111,9 @@ def change_dose(request: HttpRequest, pk: int) -> HttpResponse:
     course = patient.current_course()
     if course is None:
         raise Http404
+    if _follows_plan(course):
+        messages.error(request, "This course follows a titration plan: revise the plan instead.")
+        return redirect("courses:patient_detail", pk=patient.pk)
     form = DoseChangeForm(request.POST, course=course)
     if not form.is_valid():
         return patient_detail(request, pk, dose_form=form)
