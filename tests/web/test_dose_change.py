@@ -99,6 +99,7 @@ def test_a_course_with_a_titration_plan_changes_dose_only_through_the_plan(clien
         form="capsule",
         time="bedtime",
         start_date=people.course.start_date,
+        created_by=people.nora,
     )
     client.force_login(people.nora)
     page = client.get(f"/patients/{people.anna.pk}/").content.decode()
