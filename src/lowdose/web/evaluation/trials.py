@@ -7,7 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lowdose.analysis import (
@@ -36,6 +36,14 @@ def create_trial(course: Course, by, *, start_date, pairs, block_days, washout_d
         raise LowdoseError("The trial cannot start before the course's first dose.",
                            field="start_date")  # fmt: skip
     design = design_trial(pairs, block_days, washout_days, seed)
+    try:
+        with transaction.atomic():
+            return _store(course, by, design, start_date, outcomes)
+    except IntegrityError:  # a second submission that raced the first
+        raise LowdoseError("This course already has a blinded trial.", field="pairs") from None
+
+
+def _store(course: Course, by, design, start_date, outcomes) -> Trial:
     return Trial.objects.create(
         course=course,
         created_by=by,
