@@ -84,3 +84,25 @@ def test_logged_out_is_sent_to_log_in(client, people):
     response = client.get("/me/is-it-working/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_during_the_baseline_the_page_counts_the_days_still_needed(client, people, today):
+    import datetime as dt
+
+    from lowdose.web.courses.models import Course
+    from lowdose.web.diary.models import CheckIn
+
+    course = Course.objects.create(
+        patient=people.ben, prescriber=people.nora, baseline_start=today - dt.timedelta(3),
+        start_date=today + dt.timedelta(11),
+    )  # fmt: skip
+    for back in (1, 2, 3):
+        CheckIn.objects.create(
+            patient=people.ben, course=course, date=today - dt.timedelta(back), pain=5 + back % 2
+        )
+    client.force_login(people.ben.user)
+    page = client.get("/me/is-it-working/").content.decode()
+    assert "4 more baseline days with a pain rating are needed (3 so far)." in page
+    client.force_login(people.nora)
+    page = client.get(f"/patients/{people.ben.pk}/evaluation/").content.decode()
+    assert "4 more baseline days with a pain rating are needed (3 so far)." in page

@@ -157,9 +157,14 @@ def missing_data(
         if phase is Phase.MAINTENANCE and (
             course.maintenance_start is None or course.maintenance_start > today
         ):
+            not_yet = (
+                "LDN has not started yet"
+                if today < course.start_date
+                else "The maintenance dose has not been reached yet"
+            )
             return (
-                "The maintenance dose has not been reached yet; after that, "
-                f"{MIN_DAYS_PER_PHASE} days with a {label} rating on it are needed."
+                f"{not_yet}; once it has, {MIN_DAYS_PER_PHASE} days with a {label} rating on the "
+                "maintenance dose are needed."
             )
         verb = "is" if more == 1 else "are"
         days = _plural(more, f"more {word} day")
