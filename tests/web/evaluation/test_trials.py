@@ -251,3 +251,28 @@ def test_final_unblinding_gives_the_full_analysis(client, trial, anna_data):
     mine = client.get("/me/is-it-working/").content.decode()
     assert "in the placebo periods" in mine
     assert any(cell in mine for cell in ARM_CELLS)
+
+
+@pytest.mark.parametrize("who", ["nora", "sam", "rita", "ada"])
+def test_only_a_pharmacist_of_the_clinic_creates_a_trial(client, anna_data, today, who):
+    client.force_login(getattr(anna_data, who))
+    data = {"start_date": today.isoformat(), "pairs": "2", "block_days": "7",
+            "washout_days": "0", "outcomes": ["pain"]}  # fmt: skip
+    assert client.post(f"/patients/{anna_data.anna.pk}/trial/", data).status_code == 404
+    assert not Trial.objects.exists()
+
+
+def test_logged_out_trial_pages_ask_for_a_log_in(client, anna_data):
+    pk = anna_data.anna.pk
+    for url in ("/pharmacy/trials/", f"/patients/{pk}/trial/"):
+        assert "/login/" in client.get(url)["Location"]
+    for url in (f"/patients/{pk}/trial/packs/", f"/patients/{pk}/trial/unblind/",
+                f"/patients/{pk}/trial/emergency-unblinding/"):  # fmt: skip
+        assert "/login/" in client.post(url)["Location"]
+
+
+def test_a_pharmacist_cannot_dispense_for_a_patient_without_a_trial(client, anna_data):
+    client.force_login(anna_data.phil)
+    response = client.post(f"/patients/{anna_data.anna.pk}/trial/packs/", {"period": "1"})
+    assert response.status_code == 404
+    assert client.get(f"/patients/{anna_data.ben.pk}/trial/").status_code == 404  # no course
