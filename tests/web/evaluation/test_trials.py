@@ -276,3 +276,32 @@ def test_a_pharmacist_cannot_dispense_for_a_patient_without_a_trial(client, anna
     response = client.post(f"/patients/{anna_data.anna.pk}/trial/packs/", {"period": "1"})
     assert response.status_code == 404
     assert client.get(f"/patients/{anna_data.ben.pk}/trial/").status_code == 404  # no course
+
+
+def test_the_trial_chart_exists_only_after_unblinding(client, trial, anna_data):
+    pk = anna_data.anna.pk
+    client.force_login(anna_data.nora)
+    assert client.get(f"/patients/{pk}/trial/pain.svg").status_code == 404
+    client.force_login(anna_data.anna.user)
+    assert client.get("/me/is-it-working/trial/pain.svg").status_code == 404
+    client.force_login(anna_data.nora)
+    client.post(f"/patients/{pk}/trial/unblind/")
+    svg = client.get(f"/patients/{pk}/trial/pain.svg").content.decode()
+    assert "<title>Pain in the LDN and placebo periods of the blinded trial</title>" in svg
+    assert "placebo periods averaged" in svg
+    assert client.get(f"/patients/{pk}/trial/mood.svg").status_code == 404  # not a trial outcome
+    client.force_login(anna_data.sam)
+    assert client.get(f"/patients/{pk}/trial/pain.svg").status_code == 404
+    client.force_login(anna_data.anna.user)
+    assert client.get("/me/is-it-working/trial/pain.svg").status_code == 200
+    assert (
+        'src="/me/is-it-working/trial/pain.svg"'
+        in client.get("/me/is-it-working/").content.decode()
+    )
+
+
+def test_the_open_label_comparison_leaves_trial_days_out_and_says_so(client, trial, anna_data):
+    client.force_login(anna_data.anna.user)
+    page = client.get("/me/is-it-working/").content.decode()
+    # maintenance ran from 32 days ago; the trial covered all of it but the last 2 days
+    assert "5 more maintenance days outside the blinded trial with a fatigue rating" in page

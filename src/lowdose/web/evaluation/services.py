@@ -168,6 +168,8 @@ def missing_data(
             )
         verb = "is" if more == 1 else "are"
         days = _plural(more, f"more {word} day")
+        if phase is Phase.MAINTENANCE and course_trial(course) is not None:
+            days += " outside the blinded trial"
         return f"{days} with a {label} rating {verb} needed ({count} so far)."
     return None
 

@@ -133,12 +133,12 @@ def period_rows(trial: Trial, series, *, show_arm: bool) -> list[PeriodRow]:
     return rows
 
 
-def final_analysis(trial: Trial, course: Course, series, today: dt.date):
-    """The blinded-design evaluation of every trial outcome with the randomization test."""
+def final_analysis(trial: Trial, course: Course, series, today: dt.date, outcomes=None):
+    """The blinded-design evaluation of the trial's outcomes with the randomization test."""
     return services.evaluate_outcomes(
         course,
         series,
-        trial.outcomes,
+        outcomes or trial.outcomes,
         today,
         design=Design.BLINDED,
         trial=services.trial_design(trial),

@@ -7,7 +7,9 @@ app_name = "evaluation"
 urlpatterns = [
     path("me/is-it-working/", views.mine, name="mine"),
     path("me/is-it-working/<slug:outcome>.svg", views.my_chart, name="my_chart"),
+    path("me/is-it-working/trial/<slug:outcome>.svg", views.my_trial_chart, name="my_trial_chart"),
     path("patients/<int:pk>/evaluation/", views.patient, name="patient"),
+    path("patients/<int:pk>/trial/<slug:outcome>.svg", views.trial_chart, name="trial_chart"),
     path("patients/<int:pk>/evaluation/<slug:outcome>.svg", views.patient_chart, name="chart"),
     path(
         "patients/<int:pk>/evaluation/main-outcome/",

@@ -72,6 +72,35 @@ def _chart(patient: Patient, outcome: str) -> HttpResponse:
     return svg_response(comparison_chart_svg(series, item.result, title=title))
 
 
+def _trial_chart(patient: Patient, outcome: str) -> HttpResponse:
+    """The unblinded trial's LDN and placebo periods; 404 while the trial is still blinded."""
+    course = patient.current_course()
+    trial = services.course_trial(course) if course is not None else None
+    if trial is None or trial.unblinded_at is None or outcome not in trial.outcomes:
+        raise Http404
+    rows = services.checkin_rows([patient.pk]).get(patient.pk, [])
+    series = services.build_series(course, rows, trial)
+    [item] = trials.final_analysis(trial, course, series, patient.local_today(), [outcome])
+    if item.result is None:
+        raise Http404
+    title = f"{item.label} in the LDN and placebo periods of the blinded trial"
+    return svg_response(comparison_chart_svg(series, item.result, title=title))
+
+
+@role_required("patient")
+def my_trial_chart(request: HttpRequest, outcome: str) -> HttpResponse:
+    patient = own_patient(request)
+    audit.record(request, "view", patient, patient_id=patient.pk)
+    return _trial_chart(patient, outcome)
+
+
+@role_required("clinician")
+def trial_chart(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
+    person = visible_patient(request, pk)
+    audit.record(request, "view", person, patient_id=person.pk)
+    return _trial_chart(person, outcome)
+
+
 @role_required("patient")
 def my_chart(request: HttpRequest, outcome: str) -> HttpResponse:
     patient = own_patient(request)

@@ -44,6 +44,11 @@ def number(value, digits: int = 1) -> str:
 
 
 @register.filter
+def abs_number(value, digits: int = 1) -> str:
+    return "–" if value is None else f"{abs(value):.{int(digits)}f}"
+
+
+@register.filter
 def pct(value) -> str:
     """A probability as a whole percentage: ``0.834`` → ``"83%"``."""
     if value is None:
