@@ -20,7 +20,7 @@ _COMPARISON, _TREATMENT, _OTHER = "#0072B2", "#D55E00", "#999999"
 
 def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: str) -> str:
     """Dots for each day (comparison, treatment, other days in grey), a line at each arm's mean
-    and a band for comparison mean + the effect's 95% interval over the treatment days."""
+    and a band for comparison mean + the effect's 95% interval over each run of treatment days."""
     figure = Figure(figsize=(8.0, 3.6), layout="constrained")
     FigureCanvasSVG(figure)
     axes = figure.subplots()
@@ -40,14 +40,16 @@ def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: s
                                        (trt, _TREATMENT, "s", names[1])):  # fmt: skip
         axes.plot(dates[mask & seen], values[mask & seen], marker, color=colour, markersize=3.5,
                   label=name)  # fmt: skip
-    _mean_line(axes, dates[comp], result.comparison_mean, _COMPARISON)
-    _mean_line(axes, dates[trt], result.treatment_mean, _TREATMENT)
-    if trt.any():
-        low = result.comparison_mean + result.effect.ci_low
-        high = result.comparison_mean + result.effect.ci_high
-        axes.fill_between([dates[trt].min(), dates[trt].max()], [low, low], [high, high],
-                          color=_TREATMENT, alpha=0.18, linewidth=0,
-                          label="95% interval for the level on LDN")  # fmt: skip
+    low = result.comparison_mean + result.effect.ci_low
+    high = result.comparison_mean + result.effect.ci_high
+    band_label = "95% interval for the level on LDN"
+    for first, last in _runs(trt, dates):
+        axes.fill_between([first, last], [low, low], [high, high], color=_TREATMENT, alpha=0.18,
+                          linewidth=0, label=band_label)  # fmt: skip
+        axes.hlines(result.treatment_mean, first, last, colors=_TREATMENT, linewidth=2)
+        band_label = None  # one legend entry
+    for first, last in _runs(comp, dates):
+        axes.hlines(result.comparison_mean, first, last, colors=_COMPARISON, linewidth=2)
     axes.set_ylim(-0.3, 10.3)
     axes.set_yticks(range(0, 11, 2))
     better = "lower is better" if result.lower_is_better else "higher is better"
@@ -61,9 +63,17 @@ def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: s
     return _with_text(buffer.getvalue(), title, describe(result, names))
 
 
-def _mean_line(axes, dates, mean: float, colour: str) -> None:
-    if len(dates):
-        axes.hlines(mean, dates.min(), dates.max(), colors=colour, linewidth=2)
+def _runs(mask: np.ndarray, dates: np.ndarray) -> list[tuple]:
+    """(first date, last date) of each run of consecutive rows in ``mask`` (a phase or period)."""
+    runs, start = [], None
+    for i, inside in enumerate(mask):
+        if inside and start is None:
+            start = i
+        if start is not None and (not inside or i == len(mask) - 1):
+            end = i if inside else i - 1
+            runs.append((dates[start], dates[end]))
+            start = None
+    return runs
 
 
 def describe(result: OutcomeResult, names: tuple[str, str]) -> str:
