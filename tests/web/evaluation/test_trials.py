@@ -305,3 +305,23 @@ def test_the_open_label_comparison_leaves_trial_days_out_and_says_so(client, tri
     page = client.get("/me/is-it-working/").content.decode()
     # maintenance ran from 32 days ago; the trial covered all of it but the last 2 days
     assert "5 more maintenance days outside the blinded trial with a fatigue rating" in page
+
+
+def test_the_pharmacist_reads_the_trial_with_its_allocation_through_the_api(
+    client, trial, anna_data
+):
+    client.force_login(anna_data.phil)
+    body = client.get(f"/api/patients/{anna_data.anna.pk}/trial").json()
+    assert body["seed"] == SEED
+    assert body["blinded"] is False
+    assert sorted(p["arm"] for p in body["periods"]) == ["LDN", "LDN", "Placebo", "Placebo"]
+    assert body["packs_dispensed"] == [1]
+    assert body["protocol_hash"] == trial.protocol_hash
+    for who in ("nora", "sam", "rita"):
+        client.force_login(getattr(anna_data, who))
+        assert client.get(f"/api/patients/{anna_data.anna.pk}/trial").status_code == 404
+    client.force_login(anna_data.anna.user)
+    assert client.get(f"/api/patients/{anna_data.anna.pk}/trial").status_code == 404
+    client.force_login(anna_data.phil)
+    assert client.get(f"/api/patients/{anna_data.ben.pk}/trial").status_code == 404
+    assert client.get(f"/api/patients/{anna_data.sara.pk}/trial").status_code == 404

@@ -79,13 +79,15 @@ def _trial_out(user, evaluation) -> TrialOut | None:
     trial = evaluation.trial
     if trial is None:
         return None
+    return _trial_schema(user, trial, evaluation.course, evaluation.series, evaluation.today)
+
+
+def _trial_schema(user, trial, course, series, today: dt.date) -> TrialOut:
     show_arm = trials.can_see_allocation(user, trial)
-    rows = trials.period_rows(trial, evaluation.series, show_arm=show_arm)
+    rows = trials.period_rows(trial, series, show_arm=show_arm)
     final = None
     if trial.unblinded_at is not None:
-        final = _outcomes(
-            trials.final_analysis(trial, evaluation.course, evaluation.series, evaluation.today)
-        )
+        final = _outcomes(trials.final_analysis(trial, course, series, today))
     return TrialOut(
         start_date=trial.start_date,
         end_date=trials.end_date(trial),
@@ -155,3 +157,37 @@ def read_patient_evaluation(request: HttpRequest, patient_id: int):
     if patient is None:
         raise Http404
     return _answer(request, patient)
+
+
+class PharmacyTrialOut(TrialOut):
+    seed: int
+    protocol_locked_at: dt.datetime | None
+    packs_dispensed: list[int]
+
+
+@router.get(
+    "/patients/{patient_id}/trial",
+    response={200: PharmacyTrialOut, 404: ErrorOut},
+    tags=["pharmacy"],
+)
+def read_trial(request: HttpRequest, patient_id: int):
+    """A patient's blinded trial with its allocation and packs (their clinic's pharmacists only)."""
+    if request.auth.role != "pharmacist":
+        raise Http404
+    patient = Patient.objects.visible_to(request.auth).filter(pk=patient_id).first()
+    course = patient.current_course() if patient is not None else None
+    trial = services.course_trial(course) if course is not None else None
+    if trial is None:
+        raise Http404
+    audit.record(request, "view", trial, patient_id=patient.pk)
+    rows = services.checkin_rows([patient.pk]).get(patient.pk, [])
+    series = services.build_series(course, rows, trial)
+    base = _trial_schema(request.auth, trial, course, series, patient.local_today())
+    fields = {
+        **base.model_dump(),
+        "protocol_hash": trial.protocol_hash or None,  # the pharmacy holds the key anyway
+        "seed": trial.seed,
+        "protocol_locked_at": trial.locked_at,
+        "packs_dispensed": list(trial.packs.values_list("period", flat=True)),
+    }
+    return Status(200, PharmacyTrialOut(**fields))
