@@ -6,8 +6,8 @@ Load the clinic first (SQLite in LOWDOSE_DATA_DIR, or PostgreSQL with DATABASE_U
     python bench/bench_dashboard.py --repeats 30
 
 Prints median and 95th percentile of the server time (Django's test client, in process, so no
-network) and the number of database queries for each page. Targets (issue 6): dashboard p95
-≤ 200 ms with a query count that does not grow with the clinic; patient chart ≤ 250 ms; PDF report ≤ 2 s.
+network) and the number of database queries for each page. Targets: dashboard p95 ≤ 200 ms with
+a query count that does not grow with the clinic; patient chart ≤ 250 ms; PDF report ≤ 2 s.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ _DEFAULT_CEILING = Dose(DEFAULT_CEILING_MG)
 MOST_STUDIED_DOSE_MG = Decimal("4.5")
 
 #: A dose exactly this many times (or this fraction of) the previous one is probably a slip of
-#: the decimal point or of mg/mcg (issue statement; no clinical regimen steps tenfold).
+#: the decimal point or of mg/mcg (a product safety check: no LDN regimen steps tenfold).
 SLIP_FACTOR = Decimal(10)
 
 #: A schedule longer than this is refused as a bug guard (ten years), not a clinical limit.

@@ -42,7 +42,10 @@ def test_a_patient_checks_in_and_sees_the_new_point(page, people, today):
     chart_url = chart.get_attribute("src")
     svg = page.request.get(chart_url).text()
     assert f"Latest entry {today.isoformat()}: pain 2, fatigue 3, mood 8" in svg
-    assert page.evaluate("document.querySelector('img.chart').naturalWidth") > 0
+    page.wait_for_function(
+        "() => document.querySelector('img.chart').complete "
+        "&& document.querySelector('img.chart').naturalWidth > 0"
+    )
     check_accessibility(page)
 
 
