@@ -105,6 +105,16 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("safety:plan", pk=patient.pk)
 
 
+@role_required("clinician")
+@require_http_methods(["GET"])
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The schedule of the plan being typed, for the live preview (nothing is stored)."""
+    visible_patient(request, pk)
+    form = PlanForm(request.GET)
+    form.is_valid()
+    return render(request, "safety/_preview.html", {"form": form, "schedule": form.schedule})
+
+
 def _plan_or_404(patient: Patient) -> Plan:
     plan = plan_of(patient)
     if plan is None:
