@@ -69,6 +69,15 @@ def test_a_clear_improvement_is_found_and_described():
     assert result.probability.sceptical > 0.5
     assert result.probability.flat >= result.probability.sceptical
     assert result.summary.startswith("Your pain averaged")
+    # the plain averages and the model's percentage are named as what they are
+    assert (
+        f"averaged {result.comparison_mean:.1f} before LDN and {result.treatment_mean:.1f}"
+        in result.summary
+    )
+    assert (
+        f"Allowing for day-to-day ups and downs, that is an estimated "
+        f"{result.percent_improvement:.0f}% improvement." in result.summary
+    )
     assert "placebo" in result.summary
     assert "Kenward" in result.methods
     assert "nlme::gls" in result.methods

@@ -40,17 +40,23 @@ def _first_sentence(result: OutcomeResult) -> str:
     before, after = _arms(result)
     text = (
         f"Your {result.label.lower()} averaged {result.comparison_mean:.1f} {before} and "
-        f"{result.treatment_mean:.1f} {after}"
+        f"{result.treatment_mean:.1f} {after}."
     )
     pct = result.percent_improvement
     if pct is None:
-        return text + "."
-    return text + f" ({abs(pct):.0f}% {'better' if pct >= 0 else 'worse'})."
+        return text
+    # The percentage is the model's (it allows for the day-to-day ups and downs the plain
+    # averages ignore), so it can differ a little from the averages: say which it is.
+    change = "improvement" if pct >= 0 else "worsening"
+    return text + (
+        f" Allowing for day-to-day ups and downs, that is an estimated {abs(pct):.0f}% {change}."
+    )
 
 
 def patient_summary(result: OutcomeResult) -> str:
     """A few short sentences in plain words, e.g. "Your pain averaged 6.1 before LDN and 4.3 in
-    the 6 weeks on your maintenance dose (30% better). If LDN did nothing, …"."""
+    the 6 weeks on your maintenance dose. Allowing for day-to-day ups and downs, that is an
+    estimated 30% improvement. If LDN did nothing, …"."""
     parts = [_first_sentence(result)]
     estimate = result.effect.estimate
     improved = estimate != 0 and (estimate < 0) == result.lower_is_better
