@@ -325,3 +325,34 @@ def test_the_pharmacist_reads_the_trial_with_its_allocation_through_the_api(
     client.force_login(anna_data.phil)
     assert client.get(f"/api/patients/{anna_data.ben.pk}/trial").status_code == 404
     assert client.get(f"/api/patients/{anna_data.sara.pk}/trial").status_code == 404
+
+
+def _report_text(client, people) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(people.nora)
+    pdf = client.get(f"/patients/{people.anna.pk}/report.pdf").content
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_course_report_keeps_the_blind_and_records_breaking_it(client, trial, anna_data):
+    text = _report_text(client, anna_data)
+    assert "Blinded n-of-1 trial" in text
+    assert "Still blinded" in text
+    assert trial.protocol_hash not in text.replace(" ", "")
+    client.force_login(anna_data.nora)
+    client.post(f"/patients/{anna_data.anna.pk}/trial/emergency-unblinding/",
+                {"reason": "Severe rash, need to know the arm"})  # fmt: skip
+    text = _report_text(client, anna_data)
+    assert "Emergency unblinding by Nora North" in text
+    assert "Severe rash, need to know the arm" in text
+
+
+def test_after_unblinding_the_report_shows_the_protocol_hash(client, trial, anna_data):
+    client.force_login(anna_data.nora)
+    client.post(f"/patients/{anna_data.anna.pk}/trial/unblind/")
+    text = _report_text(client, anna_data)
+    assert "Unblinded by Nora North" in text
+    assert trial.protocol_hash in text.replace(" ", "")

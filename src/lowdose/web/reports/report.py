@@ -15,6 +15,7 @@ from lowdose.screening import screen_medications
 from lowdose.web.courses.models import Patient
 from lowdose.web.diary.charting import ratings_chart_svg
 from lowdose.web.diary.models import CheckIn
+from lowdose.web.evaluation.models import Trial
 from lowdose.web.evaluation.services import evaluate_course
 from lowdose.web.outcomes.models import QuestionnaireResponse, StandTest
 
@@ -38,6 +39,7 @@ def report_context(patient: Patient, author) -> dict:
     screening = screen_medications(medications) if medications else None
     evaluation = evaluate_course(patient) if course else None
     conditions = [Condition(c) for c in patient.conditions.values_list("condition", flat=True)]
+    trial = Trial.objects.filter(course=course).select_related("unblinded_by").first()
     return {
         "patient": patient,
         "clinic": patient.clinic,
@@ -59,6 +61,10 @@ def report_context(patient: Patient, author) -> dict:
         "stand_tests": list(StandTest.objects.filter(patient=patient).order_by("date")),
         "evidence": [summarise_evidence(c) for c in conditions],
         "chart": _chart_data_uri(patient),
+        "trial": trial,
+        "emergency_unblindings": list(trial.emergency_unblindings.select_related("by"))
+        if trial
+        else [],
         "responder_source": RESPONDER_SOURCE,
         "disclaimer": DISCLAIMER,
     }
