@@ -53,6 +53,25 @@ class ChartEvent:
     label: str
 
 
+@dataclass(frozen=True)
+class ScorePoint:
+    """A questionnaire score placed on its scale: ``percent`` of the way from best to worst."""
+
+    day: dt.date
+    instrument: str
+    score: float
+    percent: float
+
+
+@dataclass(frozen=True)
+class StandRise:
+    """The largest heart-rate rise of one stand test, and the POTS threshold for the age."""
+
+    day: dt.date
+    rise_bpm: float
+    threshold_bpm: float | None
+
+
 def rolling_mean(
     days: Sequence[dt.date], values: Sequence[float | None], window: int = ROLLING_DAYS
 ) -> list[float | None]:
@@ -94,26 +113,40 @@ def render_ratings_chart(
     phases: Sequence[PhaseSpan] = (),
     side_effects: Sequence[tuple[dt.date, str, int]] = (),
     events: Sequence[ChartEvent] = (),
+    scores: Sequence[ScorePoint] = (),
+    stand_rises: Sequence[StandRise] = (),
 ) -> str:
     """Daily ratings with their 7-day mean, side effects and the LDN dose, as an SVG string.
 
     ``ratings`` maps rating names to one value per entry of ``days`` (``None`` = not rated).
     ``dose_steps`` are ``(effective date, mg)``. ``phases`` shade the course's phases;
     ``phase_starts`` draw labelled lines instead. ``side_effects`` are ``(day, effect value,
-    severity 1–3)``; ``events`` are labelled markers such as medication changes. All panels share
-    one time axis.
+    severity 1–3)``; ``events`` are labelled markers such as medication changes; ``scores`` are
+    questionnaire totals and ``stand_rises`` stand-test heart-rate rises, each in a panel of its
+    own. All panels share one time axis.
     """
-    with_effects = bool(side_effects)
-    figure = Figure(figsize=(8.0, 5.2 if with_effects else 4.2), layout="constrained")
+    panels = ["ratings"]
+    panels += ["effects"] if side_effects else []
+    panels += ["scores"] if scores else []
+    panels += ["stand"] if stand_rises else []
+    panels.append("dose")
+    heights = {"ratings": 3, "effects": 1.1, "scores": 1.2, "stand": 1.1, "dose": 1}
+    figure = Figure(
+        figsize=(8.0, 2.0 + 0.9 * sum(heights[p] for p in panels)), layout="constrained"
+    )
     FigureCanvasSVG(figure)
-    heights = (3, 1.1, 1) if with_effects else (3, 1)
-    axes = figure.subplots(len(heights), 1, sharex=True, height_ratios=heights)
-    top, bottom = axes[0], axes[-1]
+    axes = figure.subplots(len(panels), 1, sharex=True, height_ratios=[heights[p] for p in panels])
+    panel = dict(zip(panels, axes, strict=True))
+    top = panel["ratings"]
     _shade_phases(axes, phases, days)
     _plot_ratings(top, days, ratings)
-    if with_effects:
-        _plot_side_effects(axes[1], side_effects)
-    _plot_dose(bottom, days, dose_steps)
+    if side_effects:
+        _plot_side_effects(panel["effects"], side_effects)
+    if scores:
+        _plot_scores(panel["scores"], scores)
+    if stand_rises:
+        _plot_stand_rises(panel["stand"], stand_rises)
+    _plot_dose(panel["dose"], days, dose_steps)
     for start, label in phase_starts:
         for ax in axes:
             ax.axvline(start, color="#888888", linewidth=0.8, linestyle=":")
@@ -124,7 +157,7 @@ def render_ratings_chart(
     # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
     with rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    description = _describe(days, ratings, dose_steps, side_effects, events)
+    description = _describe(days, ratings, dose_steps, side_effects, events, scores, stand_rises)
     return _with_text_alternative(buffer.getvalue(), title, description)
 
 
@@ -203,6 +236,54 @@ def _plot_side_effects(axes, side_effects: Sequence[tuple[dt.date, str, int]]) -
     axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
 
 
+def _plot_scores(axes, scores: Sequence[ScorePoint]) -> None:
+    names = sorted({point.instrument for point in scores})
+    for index, name in enumerate(names):
+        points = sorted((p for p in scores if p.instrument == name), key=lambda p: p.day)
+        axes.plot(
+            _as_datetime64([p.day for p in points]),
+            [p.percent for p in points],
+            marker=_MARKERS[index % len(_MARKERS)],
+            markersize=4,
+            linewidth=1,
+            color=_COLOURS[(index + 2) % len(_COLOURS)],
+            label=name,
+        )
+    axes.set_ylim(-5, 105)
+    axes.set_yticks([0, 50, 100])
+    axes.set_ylabel("Questionnaires\n(% of scale,\nhigh = worse)", fontsize=8)
+    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+
+
+def _plot_stand_rises(axes, rises: Sequence[StandRise]) -> None:
+    points = sorted(rises, key=lambda r: r.day)
+    axes.plot(
+        _as_datetime64([r.day for r in points]),
+        [r.rise_bpm for r in points],
+        marker="o",
+        markersize=4,
+        linewidth=1,
+        color="#7a3e9d",
+    )
+    thresholds = {r.threshold_bpm for r in points if r.threshold_bpm is not None}
+    for threshold in thresholds:
+        axes.axhline(threshold, color="#7a3e9d", linestyle=":", linewidth=0.9)
+        axes.annotate(
+            f"POTS criterion {threshold:.0f} bpm",
+            (0.995, threshold),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color="#7a3e9d",
+        )
+    top = max([r.rise_bpm for r in points] + list(thresholds))
+    axes.set_ylim(0, top * 1.3 + 1)
+    axes.set_ylabel("Stand test\nHR rise (bpm)", fontsize=8)
+    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+
+
 def _plot_dose(axes, days: Sequence[dt.date], steps: Sequence[tuple[dt.date, Decimal]]) -> None:
     axes.set_ylabel("LDN (mg)")
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -244,6 +325,8 @@ def _describe(
     steps: Sequence[tuple[dt.date, Decimal]],
     side_effects: Sequence[tuple[dt.date, str, int]] = (),
     events: Sequence[ChartEvent] = (),
+    scores: Sequence[ScorePoint] = (),
+    stand_rises: Sequence[StandRise] = (),
 ) -> str:
     if not days:
         return "No check-ins yet."
@@ -263,6 +346,12 @@ def _describe(
         )
     if side_effects:
         parts.append(f"{len(side_effects)} side-effect reports.")
+    if scores:
+        listed = "; ".join(f"{p.instrument} {p.score:g} on {p.day.isoformat()}" for p in scores)
+        parts.append(f"Questionnaires: {listed}.")
+    if stand_rises:
+        listed = "; ".join(f"{r.rise_bpm:g} bpm on {r.day.isoformat()}" for r in stand_rises)
+        parts.append(f"Stand tests, largest heart-rate rise: {listed}.")
     if events:
         parts.append(
             "Marked: " + "; ".join(f"{e.label} on {e.day.isoformat()}" for e in events) + "."

@@ -64,3 +64,24 @@ def test_side_effects_phases_and_events_are_drawn_and_described():
     assert ">Propranolol started<" in svg
     assert "1 side-effect reports." in svg
     assert "Marked: Propranolol started on 2026-01-07." in svg
+
+
+def test_questionnaire_and_stand_test_panels_share_the_time_axis():
+    from lowdose.charts import ScorePoint, StandRise
+
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(30)]
+    svg = render_ratings_chart(
+        days,
+        {"fatigue": [6] * 30},
+        [],
+        title="t",
+        scores=[
+            ScorePoint(dt.date(2026, 1, 2), "COMPASS-31", 41.5, 41.5),
+            ScorePoint(dt.date(2026, 1, 29), "COMPASS-31", 30.0, 30.0),
+        ],
+        stand_rises=[StandRise(dt.date(2026, 1, 3), 38.0, 30.0)],
+    )
+    assert ">COMPASS-31<" in svg
+    assert ">POTS criterion 30 bpm<" in svg
+    assert "Questionnaires: COMPASS-31 41.5 on 2026-01-02; COMPASS-31 30 on 2026-01-29." in svg
+    assert "Stand tests, largest heart-rate rise: 38 bpm on 2026-01-03." in svg

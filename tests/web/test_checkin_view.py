@@ -118,3 +118,53 @@ def test_the_chart_may_style_itself_but_not_run_scripts(client, anna):
     assert "style-src 'unsafe-inline'" in policy
     assert "default-src 'none'" in policy
     assert "script" not in policy
+
+
+def test_the_chart_shows_questionnaires_stand_tests_and_medication_changes(client, anna, today):
+    from decimal import Decimal
+
+    from lowdose.web.courses.models import Medication
+    from lowdose.web.outcomes.models import QuestionnaireResponse, StandTest
+
+    day = today - dt.timedelta(days=3)
+    QuestionnaireResponse.objects.create(
+        patient=anna,
+        instrument="compass31",
+        definition_version="1",
+        date=day,
+        answers={},
+        total=Decimal("41.5"),
+    )
+    StandTest.objects.create(
+        patient=anna, date=day, age_years=36, readings=[], max_delta_hr=Decimal("38"), result={}
+    )
+    Medication.objects.create(patient=anna, name="Ivabradine 5 mg", started_on=day)
+    svg = client.get("/me/chart.svg").content.decode()
+    assert f"Questionnaires: COMPASS-31 41.5 on {day.isoformat()}." in svg
+    assert f"Stand tests, largest heart-rate rise: 38 bpm on {day.isoformat()}." in svg
+    assert f"Ivabradine 5 mg started on {day.isoformat()}" in svg
+
+
+def test_plan_revisions_are_marked_on_the_chart(client, anna, people, today):
+    from decimal import Decimal
+
+    from lowdose.web.safety.models import Plan, PlanRevision
+
+    plan = Plan.objects.create(
+        course=people.course,
+        start_mg=Decimal("1.5"),
+        step_mg=Decimal("1.5"),
+        interval_days=14,
+        target_mg=Decimal("4.5"),
+        ceiling_mg=Decimal(6),
+        form="capsule",
+        time="bedtime",
+        start_date=people.course.start_date,
+        created_by=people.nora,
+    )
+    day = today - dt.timedelta(days=2)
+    PlanRevision.objects.create(
+        plan=plan, kind="step_back", effective=day, reason="Vivid dreams", created_by=people.nora
+    )
+    svg = client.get("/me/chart.svg").content.decode()
+    assert f"Plan: step back on {day.isoformat()}" in svg

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 
-from lowdose.charts import ChartEvent, PhaseSpan, render_ratings_chart
+from lowdose.charts import ChartEvent, PhaseSpan, ScorePoint, StandRise, render_ratings_chart
 from lowdose.course import Phase
 from lowdose.ratings import RATING_NAMES, RATINGS_BY_NAME, Severity
 from lowdose.web.courses.models import Patient
@@ -38,7 +38,12 @@ def ratings_chart_svg(patient: Patient, *, since: dt.date | None = None) -> str:
         title=f"Daily ratings, side effects and LDN dose of {patient}",
         phases=_phase_spans(course) if course else (),
         side_effects=side_effects,
-        events=_medication_events(patient, days),
+        events=sorted(
+            _medication_events(patient, days) + _plan_events(course, days),
+            key=lambda event: event.day,
+        ),
+        scores=_scores(patient, days),
+        stand_rises=_stand_rises(patient, days),
     )
 
 
@@ -70,6 +75,62 @@ def _medication_events(patient: Patient, days: list[dt.date]) -> list[ChartEvent
             if day is not None and days[0] <= day <= days[-1]:
                 events.append(ChartEvent(day, f"{medication.name} {verb}"))
     return sorted(events, key=lambda event: event.day)
+
+
+def _within(day: dt.date, days: list[dt.date]) -> bool:
+    return bool(days) and days[0] <= day <= days[-1]
+
+
+def _plan_events(course, days: list[dt.date]) -> list[ChartEvent]:
+    """Revisions of the titration plan (step back, hold, …) inside the charted days."""
+    from lowdose.web.safety.models import PlanRevision
+
+    if course is None:
+        return []
+    revisions = PlanRevision.objects.filter(plan__course=course).order_by("effective")
+    return [
+        ChartEvent(r.effective, f"Plan: {r.get_kind_display().lower()}")
+        for r in revisions
+        if _within(r.effective, days)
+    ]
+
+
+def _scores(patient: Patient, days: list[dt.date]) -> list[ScorePoint]:
+    """Questionnaire totals as a share of each scale's range, so that high is always worse."""
+    from lowdose.instruments import load_instrument
+    from lowdose.web.outcomes.models import QuestionnaireResponse
+
+    points = []
+    responses = QuestionnaireResponse.objects.filter(patient=patient, total__isnull=False)
+    for response in responses.order_by("date"):
+        instrument = load_instrument(response.instrument)
+        if not instrument.total_range or instrument.higher_is_worse is None:
+            continue  # no scale to place it on: the table beside the chart lists it
+        low, high = instrument.total_range
+        share = (float(response.total) - low) / (high - low) * 100
+        if not _within(response.date, days):
+            continue
+        points.append(
+            ScorePoint(
+                response.date,
+                instrument.name.split(" (")[0],  # "COMPASS-31", not its full title
+                float(response.total),
+                share if instrument.higher_is_worse else 100 - share,
+            )
+        )
+    return points
+
+
+def _stand_rises(patient: Patient, days: list[dt.date]) -> list[StandRise]:
+    from lowdose.standtest import pots_hr_threshold
+    from lowdose.web.outcomes.models import StandTest
+
+    tests = StandTest.objects.filter(patient=patient, max_delta_hr__isnull=False).order_by("date")
+    return [
+        StandRise(t.date, float(t.max_delta_hr), pots_hr_threshold(t.age_years))
+        for t in tests
+        if _within(t.date, days)
+    ]
 
 
 def svg_response(svg: str) -> HttpResponse:
