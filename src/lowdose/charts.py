@@ -131,10 +131,14 @@ def render_ratings_chart(
     panels += ["stand"] if stand_rises else []
     panels.append("dose")
     heights = {"ratings": 3, "effects": 1.1, "scores": 1.2, "stand": 1.1, "dose": 1}
-    figure = Figure(
-        figsize=(8.0, 2.0 + 0.9 * sum(heights[p] for p in panels)), layout="constrained"
-    )
+    height = 2.0 + 0.9 * sum(heights[p] for p in panels)
+    figure = Figure(figsize=(8.0, height))
     FigureCanvasSVG(figure)
+    # Fixed margins (room for side-effect names on the left and the legend on the right) cost a
+    # fraction of matplotlib's constrained layout, which measures every label twice.
+    figure.subplots_adjust(
+        left=0.17, right=0.78, top=1 - 0.3 / height, bottom=0.75 / height, hspace=0.18
+    )
     axes = figure.subplots(len(panels), 1, sharex=True, height_ratios=[heights[p] for p in panels])
     panel = dict(zip(panels, axes, strict=True))
     top = panel["ratings"]
