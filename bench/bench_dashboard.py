@@ -30,6 +30,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    import lowdose.web.wsgi  # noqa: F401  the server's process settings (garbage collection)
     from lowdose.web.accounts.models import User
     from lowdose.web.courses.models import Patient
 
