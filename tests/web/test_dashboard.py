@@ -1,6 +1,7 @@
 """The clinician's dashboard: her clinic's patients, sortable and filterable, in few queries."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -169,3 +170,43 @@ def test_the_main_outcome_estimate_is_shown_and_follows_new_check_ins(nora, peop
     CheckIn.objects.filter(patient=people.anna, date=today).first().save()
     after = nora.get("/dashboard/").context["patients"][0].estimate.estimate
     assert after != before
+
+
+def _fatigue_course(people, today, drop):
+    """Fatigue 7-8 before LDN, (7 - drop) or one more on maintenance."""
+    course = people.course
+    for back in range(0, 75):
+        day = today - dt.timedelta(days=back)
+        before = course.phase_on(day).value == "baseline"
+        CheckIn.objects.update_or_create(
+            patient=people.anna,
+            date=day,
+            defaults={"course": course, "fatigue": (7 if before else 7 - drop) + back % 2},
+        )
+
+
+def test_sort_and_filter_by_the_main_outcome(nora, people, today):
+    _fatigue_course(people, today, drop=4)
+    nora.get("/dashboard/")  # the page computes and caches the main outcomes it shows
+    by_effect = nora.get("/dashboard/?sort=effect")
+    assert _names(by_effect) == ["Anna", "Ben"]  # Ben has no estimate: last
+    # patients without an estimate come last whichever way the column is sorted
+    assert _names(nora.get("/dashboard/?sort=effect&dir=desc")) == ["Anna", "Ben"]
+    anna = by_effect.context["patients"][0]
+    assert anna.main_responder in ("moderate", "substantial")
+    assert _names(nora.get(f"/dashboard/?responder={anna.main_responder}")) == ["Anna"]
+    assert _names(nora.get("/dashboard/?responder=not_estimated")) == ["Ben"]
+    assert _names(nora.get("/dashboard/?responder=none")) == []
+
+
+def test_the_nightly_refresh_fills_the_cache_for_every_patient(people, today):
+    from django.core.management import call_command
+
+    from lowdose.web.evaluation.models import Estimate
+
+    _fatigue_course(people, today, drop=4)
+    call_command("refresh_estimates", stdout=io.StringIO())
+    main = Estimate.objects.get(patient=people.anna, is_main=True)
+    assert main.outcome == "fatigue"
+    assert main.status == "ok"
+    assert Estimate.objects.filter(patient=people.anna, is_main=False).count() == 5

@@ -41,8 +41,9 @@ def demo(
 ) -> None:
     """Fill the database with a realistic demo clinic (migrating first when needed).
 
-    An existing demo clinic is replaced, unless --keep-existing is given. Clinician alerts are
-    raised for clinics of up to 500 patients; for larger ones run `lowdose manage raise_alerts`.
+    An existing demo clinic is replaced, unless --keep-existing is given. Clinician alerts and
+    evaluations are computed for clinics of up to 500 patients; for larger ones run
+    `lowdose manage raise_alerts` and `lowdose manage refresh_estimates`.
     """
     from lowdose.web import runner
 

@@ -30,6 +30,7 @@ from lowdose.web.courses.models import (
     SimulatedTruth,
 )
 from lowdose.web.diary.models import CheckIn
+from lowdose.web.evaluation.services import evaluate_course
 from lowdose.web.outcomes.alerts import refresh_alerts
 from lowdose.web.outcomes.models import Alert
 
@@ -47,8 +48,9 @@ STAFF = (
 )
 PATIENT_PASSWORD = "ldn-demo-patient"
 PATIENTS_WITH_LOGIN = 2
-#: Alerts are recomputed patient by patient; past this size `lowdose manage raise_alerts` does it.
-ALERTS_UP_TO = 500
+#: Alerts and evaluations are computed patient by patient; past this size the daily commands
+#: `lowdose manage raise_alerts` and `lowdose manage refresh_estimates` do it.
+PRECOMPUTE_UP_TO = 500
 
 
 def existing_demo_clinic() -> dict | None:
@@ -98,7 +100,11 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         created = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
         _insert_checkins(clinic_data, created, advance)
         patients = created[0]
-        alerts = _raise_alerts(patients) if len(patients) <= ALERTS_UP_TO else None
+        small = len(patients) <= PRECOMPUTE_UP_TO
+        alerts = _raise_alerts(patients) if small else None
+        if small:
+            for patient in patients:  # the dashboard can sort by effect from the first view
+                evaluate_course(patient)
     return {
         "clinic": DEMO_CLINIC_NAME,
         "users": _log_ins([p.username for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]]),

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from lowdose.course import Phase
 from lowdose.web.courses.models import Course, DoseChange, Patient, PatientCondition
 from lowdose.web.diary.models import CheckIn
+from lowdose.web.evaluation.models import Estimate
 from lowdose.web.outcomes.models import Alert
 
 #: The window adherence is measured over (days, ending today).
@@ -43,7 +44,12 @@ SORTS: dict[str, tuple[str, ...]] = {
     "adherence": ("doses_taken",),
     "last": ("last_checkin",),
     "alerts": ("open_alerts",),
+    # the main outcome's improvement, largest first (percent, so outcomes of any direction compare)
+    "effect": ("-main_improvement",),
 }
+
+#: Responder classes a clinician can filter by, plus patients without an estimate yet.
+RESPONDER_FILTERS = ("substantial", "moderate", "none", "inconclusive", "not_estimated")
 _PHASE_ORDER = {Phase.BASELINE: 1, Phase.TITRATION: 2, Phase.MAINTENANCE: 3, Phase.STOPPED: 4}
 
 
@@ -55,6 +61,7 @@ class Filters:
     condition: str = ""
     phase: str = ""
     alerts_only: bool = False
+    responder: str = ""
     sort: str = "name"
     descending: bool = False
 
@@ -106,7 +113,10 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
         doses_taken=Coalesce(Subquery(doses, output_field=IntegerField()), Value(0)),
         open_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), Value(0)),
     )
+    main = Estimate.objects.filter(patient=OuterRef("pk"), is_main=True, status="ok")
     return rows.annotate(
+        main_improvement=Subquery(main.values("percent_improvement")[:1]),
+        main_responder=Subquery(main.values("responder")[:1]),
         phase=_phase_expression(today),
         phase_order=_phase_order_expression(today),
         dose_mg=Subquery(
@@ -155,6 +165,10 @@ def _filtered(rows: QuerySet[Patient], filters: Filters) -> QuerySet[Patient]:
         rows = rows.filter(phase=filters.phase)
     if filters.alerts_only:
         rows = rows.filter(open_alerts__gt=0)
+    if filters.responder == "not_estimated":
+        rows = rows.filter(main_responder__isnull=True)
+    elif filters.responder:
+        rows = rows.filter(main_responder=filters.responder)
     return rows
 
 

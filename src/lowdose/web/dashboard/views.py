@@ -11,6 +11,7 @@ from lowdose.course import CONDITION_LABELS, Phase
 from lowdose.web.access import role_required
 from lowdose.web.dashboard.queries import (
     ADHERENCE_DAYS,
+    RESPONDER_FILTERS,
     SORTS,
     Filters,
     alert_kinds_of,
@@ -41,6 +42,7 @@ def _filters(request: HttpRequest) -> Filters:
         condition=get.get("condition", "") if get.get("condition") in conditions else "",
         phase=get.get("phase", "") if get.get("phase") in phases else "",
         alerts_only=get.get("alerts") == "1",
+        responder=get.get("responder", "") if get.get("responder") in RESPONDER_FILTERS else "",
         sort=get.get("sort", "name") if get.get("sort") in SORTS else "name",
         descending=get.get("dir") == "desc",
     )
@@ -74,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sortable": set(SORTS),
         "query_string": _query_string(request),
         "phases": [(p.value, p.label) for p in Phase],
+        "responders": [(r, r.replace("_", " ").capitalize()) for r in RESPONDER_FILTERS],
         "conditions": [(c.value, label) for c, label in CONDITION_LABELS.items()],
     }
     template = (

@@ -92,6 +92,8 @@ def _recompute(stale, current, wanted, by_id) -> dict[int, Estimate]:
         )
         patient = by_id[pid]
         [item] = services.evaluate_outcomes(course, series, [outcome], patient.local_today())
-        fresh[pid] = services.estimate_row(pid, patient.clinic_id, course, item, version)
+        fresh[pid] = services.estimate_row(
+            pid, patient.clinic_id, course, item, version, is_main=True
+        )
     services.save_estimates(list(fresh.values()))
     return fresh

@@ -60,6 +60,9 @@ class Estimate(models.Model):
     checkin_updated_at = models.DateTimeField(null=True)
     data_version = models.CharField(max_length=200)
     computed_at = models.DateTimeField()
+    is_main = models.BooleanField(
+        default=False, help_text="The course's main outcome: what the dashboard sorts by."
+    )
 
     class Meta:
         constraints = [

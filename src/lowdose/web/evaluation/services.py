@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 from django.utils import timezone
 
 from lowdose.analysis import (
@@ -282,9 +283,12 @@ def estimate_row(
     course: Course,
     item: OutcomeEvaluation,
     version: DataVersion,
+    *,
+    is_main: bool = False,
 ) -> Estimate:
     result = item.result
     row = Estimate(
+        is_main=is_main,
         patient_id=patient if isinstance(patient, int) else patient.pk,
         clinic_id=clinic_id,
         course=course,
@@ -311,22 +315,34 @@ def estimate_row(
 UPDATE_FIELDS = [
     "clinic", "course", "status", "message", "estimate", "ci_low", "ci_high",
     "percent_improvement", "responder", "probability", "comparison_mean", "treatment_mean",
-    "checkin_count", "checkin_updated_at", "data_version", "computed_at",
+    "checkin_count", "checkin_updated_at", "data_version", "computed_at", "is_main",
 ]  # fmt: skip
 
 
 def save_estimates(rows: list[Estimate]) -> None:
-    """Insert or replace, in one statement, whoever computed them first."""
-    if rows:
-        Estimate.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["patient", "outcome"],
-            update_fields=UPDATE_FIELDS,
-        )
+    """Insert or replace, in one statement, whoever computed them first; an outcome that is no
+    longer a patient's main one stops being marked as such."""
+    if not rows:
+        return
+    Estimate.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["patient", "outcome"],
+        update_fields=UPDATE_FIELDS,
+    )
+    demoted = Q()
+    for row in rows:
+        if row.is_main:
+            demoted |= Q(patient_id=row.patient_id) & ~Q(outcome=row.outcome)
+    if demoted:
+        Estimate.objects.filter(demoted, is_main=True).update(is_main=False)
 
 
 def store_estimates(
     patient: Patient, course: Course, outcomes: list[OutcomeEvaluation], version: DataVersion
 ) -> None:
-    save_estimates([estimate_row(patient, patient.clinic_id, course, o, version) for o in outcomes])
+    main = outcomes[0].name if outcomes else None  # evaluate_course puts the main outcome first
+    save_estimates([
+        estimate_row(patient, patient.clinic_id, course, o, version, is_main=o.name == main)
+        for o in outcomes
+    ])  # fmt: skip
