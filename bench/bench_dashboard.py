@@ -3,6 +3,7 @@
 Load the clinic first (SQLite in LOWDOSE_DATA_DIR, or PostgreSQL with DATABASE_URL):
 
     lowdose demo --patients 5000 --days 365
+    lowdose manage raise_alerts && lowdose manage refresh_estimates
     python bench/bench_dashboard.py --repeats 30
 
 Prints median and 95th percentile of the server time (Django's test client, in process, so no
@@ -45,6 +46,8 @@ def main() -> None:
         "dashboard, alerts only": "/dashboard/?alerts=1&sort=alerts&dir=desc",
         "dashboard, POTS, maintenance, p3": "/dashboard/?condition=pots&phase=maintenance&page=3",
         "dashboard, search": "/dashboard/?q=ali",
+        "dashboard, by main outcome effect": "/dashboard/?sort=effect",
+        "dashboard, moderate responders": "/dashboard/?responder=moderate",
         "patient chart (SVG)": f"/patients/{first.pk}/chart.svg",
         "patient page": f"/patients/{first.pk}/",
         "course report (PDF)": f"/patients/{first.pk}/report.pdf",
