@@ -69,6 +69,8 @@ class Filters:
 def dashboard_rows(clinic_id: int, today: dt.date, filters: Filters) -> QuerySet[Patient]:
     """The clinic's patients with every dashboard column annotated, filtered and sorted."""
     rows = _annotated(Patient.objects.filter(clinic_id=clinic_id), today)
+    if filters.sort == "effect" or filters.responder:
+        rows = _with_main_outcome(rows)  # only when asked for: the page shows it from the cache
     rows = _filtered(rows, filters)
     order = SORTS.get(filters.sort, SORTS["name"])
     if filters.descending:
@@ -113,10 +115,7 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
         doses_taken=Coalesce(Subquery(doses, output_field=IntegerField()), Value(0)),
         open_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), Value(0)),
     )
-    main = Estimate.objects.filter(patient=OuterRef("pk"), is_main=True, status="ok")
     return rows.annotate(
-        main_improvement=Subquery(main.values("percent_improvement")[:1]),
-        main_responder=Subquery(main.values("responder")[:1]),
         phase=_phase_expression(today),
         phase_order=_phase_order_expression(today),
         dose_mg=Subquery(
@@ -124,6 +123,15 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
             .order_by("-effective_on")
             .values("dose_mg")[:1]
         ),
+    )
+
+
+def _with_main_outcome(rows: QuerySet[Patient]) -> QuerySet[Patient]:
+    """The cached improvement and responder class of each course's main outcome."""
+    main = Estimate.objects.filter(patient=OuterRef("pk"), is_main=True, status="ok")
+    return rows.annotate(
+        main_improvement=Subquery(main.values("percent_improvement")[:1]),
+        main_responder=Subquery(main.values("responder")[:1]),
     )
 
 
