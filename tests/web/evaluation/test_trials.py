@@ -356,3 +356,20 @@ def test_after_unblinding_the_report_shows_the_protocol_hash(client, trial, anna
     text = _report_text(client, anna_data)
     assert "Unblinded by Nora North" in text
     assert trial.protocol_hash in text.replace(" ", "")
+
+
+def test_the_pharmacist_prints_a_pack_label_that_keeps_the_blind(client, trial, anna_data):
+    client.force_login(anna_data.phil)
+    page = client.get(f"/patients/{anna_data.anna.pk}/trial/packs/2/label/").content.decode()
+    assert "Period 2 of 4" in page
+    assert "naltrexone (LDN) or placebo" in page
+    assert "do not take with opioids" in page
+    assert not any(cell in page for cell in ARM_CELLS)
+    assert "Contents" not in page
+    assert client.get(f"/patients/{anna_data.anna.pk}/trial/packs/9/label/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["nora", "sam", "rita"])
+def test_only_pharmacists_print_pack_labels(client, trial, anna_data, who):
+    client.force_login(getattr(anna_data, who))
+    assert client.get(f"/patients/{anna_data.anna.pk}/trial/packs/1/label/").status_code == 404

@@ -101,6 +101,24 @@ def dispense_pack(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evaluation:pharmacy_trial", pk=person.pk)
 
 
+@role_required("pharmacist")
+def pack_label(request: HttpRequest, pk: int, period: int) -> HttpResponse:
+    """The printable label of one period's pack: the period and its dates, never the arm."""
+    person, course = _course(request, pk)
+    trial = services.course_trial(course)
+    if trial is None:
+        raise Http404
+    rows = [r for r in trials.period_rows(trial, None, show_arm=False) if r.number == period]
+    if not rows:
+        raise Http404
+    audit.record(request, "view", trial, patient_id=person.pk)
+    return render(request, "evaluation/pack_label.html", {
+        "patient": person, "course": course, "trial": trial, "period": rows[0],
+        "periods": trial.pairs * 2,
+        "time": getattr(getattr(course, "plan", None), "get_time_display", lambda: "")(),
+    })  # fmt: skip
+
+
 @role_required("clinician")
 @require_POST
 def emergency_unblind(request: HttpRequest, pk: int) -> HttpResponse:

@@ -20,6 +20,11 @@ urlpatterns = [
     path("patients/<int:pk>/trial/", trial_views.pharmacy_trial, name="pharmacy_trial"),
     path("patients/<int:pk>/trial/packs/", trial_views.dispense_pack, name="dispense_pack"),
     path(
+        "patients/<int:pk>/trial/packs/<int:period>/label/",
+        trial_views.pack_label,
+        name="pack_label",
+    ),
+    path(
         "patients/<int:pk>/trial/emergency-unblinding/",
         trial_views.emergency_unblind,
         name="emergency_unblind",
