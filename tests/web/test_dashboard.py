@@ -210,3 +210,15 @@ def test_the_nightly_refresh_fills_the_cache_for_every_patient(people, today):
     assert main.outcome == "fatigue"
     assert main.status == "ok"
     assert Estimate.objects.filter(patient=people.anna, is_main=False).count() == 5
+
+
+def test_every_column_has_its_header(nora, people):
+    import re
+
+    page = nora.get("/dashboard/").content.decode()
+    header = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    first_row = re.search(r"<tbody>\s*<tr[^>]*>(.*?)</tr>", page, re.S).group(1)
+    headers = header.count("<th ")
+    cells = first_row.count("<td") + first_row.count("<th ")
+    assert headers == cells == 9
+    assert "Main outcome" in header

@@ -30,6 +30,7 @@ COLUMNS = (
     ("adherence", f"Doses logged, last {ADHERENCE_DAYS} days"),
     ("last", "Last check-in"),
     ("alerts", "Open alerts"),
+    ("effect", "Main outcome"),
 )
 
 
