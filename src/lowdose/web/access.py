@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from lowdose.web.courses.models import Patient
+from lowdose.web.courses.models import Course, Patient
 
 
 def role_required(*roles: str) -> Callable:
@@ -40,3 +40,17 @@ def own_patient(request: HttpRequest) -> Patient:
         return Patient.objects.select_related("user", "clinic").get(user=request.user)
     except Patient.DoesNotExist:
         raise Http404 from None
+
+
+def course_or_404(patient: Patient) -> Course:
+    """The patient's current LDN course; 404 when there is none yet."""
+    course = patient.current_course()
+    if course is None:
+        raise Http404
+    return course
+
+
+def visible_course(request: HttpRequest, pk: int) -> tuple[Patient, Course]:
+    """The patient ``pk`` (404 for anyone who may not see them) and their current course."""
+    patient = visible_patient(request, pk)
+    return patient, course_or_404(patient)

@@ -8,14 +8,14 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lowdose.course import Phase
-from lowdose.web.access import role_required, visible_patient
+from lowdose.web.access import role_required, visible_course, visible_patient
 from lowdose.web.accounts import audit
 from lowdose.web.courses.forms import DoseChangeForm
 from lowdose.web.courses.models import DoseChange, Patient, PatientCondition
@@ -107,10 +107,7 @@ def _follows_plan(course) -> bool:
 @require_POST
 def change_dose(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a new daily dose from a date on (replacing a change already set for that date)."""
-    patient = visible_patient(request, pk)
-    course = patient.current_course()
-    if course is None:
-        raise Http404
+    patient, course = visible_course(request, pk)
     if _follows_plan(course):
         messages.error(request, "This course follows a titration plan: revise the plan instead.")
         return redirect("courses:patient_detail", pk=patient.pk)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lowdose.errors import LowdoseError
-from lowdose.web.access import role_required, visible_patient
+from lowdose.web.access import role_required, visible_course
 from lowdose.web.accounts import audit
 from lowdose.web.courses.models import Patient
 from lowdose.web.evaluation import services, trials
@@ -36,18 +36,10 @@ def pharmacy_trials(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/pharmacy_trials.html", {"rows": rows})
 
 
-def _course(request: HttpRequest, pk: int):
-    person = visible_patient(request, pk)
-    course = person.current_course()
-    if course is None:
-        raise Http404
-    return person, course
-
-
 @role_required("pharmacist")
 @require_http_methods(["GET", "POST"])
 def pharmacy_trial(request: HttpRequest, pk: int) -> HttpResponse:
-    person, course = _course(request, pk)
+    person, course = visible_course(request, pk)
     trial = services.course_trial(course)
     form = None
     if trial is None:
@@ -87,7 +79,7 @@ def pharmacy_trial(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required("pharmacist")
 @require_POST
 def dispense_pack(request: HttpRequest, pk: int) -> HttpResponse:
-    person, course = _course(request, pk)
+    person, course = visible_course(request, pk)
     trial = services.course_trial(course)
     if trial is None:
         raise Http404
@@ -104,7 +96,7 @@ def dispense_pack(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required("pharmacist")
 def pack_label(request: HttpRequest, pk: int, period: int) -> HttpResponse:
     """The printable label of one period's pack: the period and its dates, never the arm."""
-    person, course = _course(request, pk)
+    person, course = visible_course(request, pk)
     trial = services.course_trial(course)
     if trial is None:
         raise Http404
@@ -123,7 +115,7 @@ def pack_label(request: HttpRequest, pk: int, period: int) -> HttpResponse:
 @require_POST
 def emergency_unblind(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the course's prescriber, with a written reason."""
-    person, course = _course(request, pk)
+    person, course = visible_course(request, pk)
     trial = services.course_trial(course)
     if trial is None or course.prescriber_id != request.user.pk:
         raise Http404
@@ -142,7 +134,7 @@ def emergency_unblind(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unblind(request: HttpRequest, pk: int) -> HttpResponse:
     """The final unblinding, once the last period is over."""
-    person, course = _course(request, pk)
+    person, course = visible_course(request, pk)
     trial = services.course_trial(course)
     if trial is None:
         raise Http404

@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lowdose.ratings import RATING_NAMES
-from lowdose.web.access import own_patient, role_required, visible_patient
+from lowdose.web.access import (
+    course_or_404,
+    own_patient,
+    role_required,
+    visible_course,
+    visible_patient,
+)
 from lowdose.web.accounts import audit
 from lowdose.web.courses.models import Patient
 from lowdose.web.diary.charting import svg_response
@@ -59,9 +65,7 @@ def patient(request: HttpRequest, pk: int, form=None, reason_form=None) -> HttpR
 def _chart(patient: Patient, outcome: str) -> HttpResponse:
     if outcome not in RATING_NAMES:
         raise Http404
-    course = patient.current_course()
-    if course is None:
-        raise Http404
+    course = course_or_404(patient)
     rows = services.checkin_rows([patient.pk]).get(patient.pk, [])
     trial = services.course_trial(course)
     series = services.build_series(course, rows, trial)
@@ -118,10 +122,7 @@ def patient_chart(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
 @role_required("clinician")
 @require_POST
 def set_main_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    person = visible_patient(request, pk)
-    course = person.current_course()
-    if course is None:
-        raise Http404
+    person, course = visible_course(request, pk)
     form = MainOutcomeForm(request.POST)
     if not form.is_valid():
         return patient(request, pk, form=form)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lowdose.instruments import UnknownInstrumentError, available_instruments, load_instrument
-from lowdose.web.access import own_patient, role_required, visible_patient
+from lowdose.web.access import own_patient, role_required, visible_course, visible_patient
 from lowdose.web.accounts import audit
 from lowdose.web.diary.charting import svg_response
 from lowdose.web.diary.models import CheckIn
@@ -139,10 +139,7 @@ def patient_questionnaires(request: HttpRequest, pk: int, form=None) -> HttpResp
 @role_required("clinician")
 @require_POST
 def edit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = visible_patient(request, pk)
-    course = patient.current_course()
-    if course is None:
-        raise Http404
+    patient, course = visible_course(request, pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         return patient_questionnaires(request, pk, form=form)
