@@ -56,6 +56,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from lowdose.course import CourseDates, dose_on
 from lowdose.errors import LowdoseError
 from lowdose.ratings import RATING_NAMES, RATINGS_BY_NAME, Severity, SideEffect
 
@@ -253,18 +254,16 @@ class SimulatedPatient:
         """The scheduled dose in mg on ``day``; ``None`` before LDN and after stopping."""
         if self.stopped_on is not None and day >= self.stopped_on:
             return None
-        doses = [mg for start, mg in self.dose_steps if start <= day]
-        return doses[-1] if doses else None
+        return dose_on(self.dose_steps, day)
 
     def phase_on(self, day: datetime.date) -> str:
-        """``"baseline"``, ``"titration"``, ``"maintenance"`` or ``"stopped"`` on ``day``."""
-        if self.stopped_on is not None and day >= self.stopped_on:
-            return "stopped"
-        if day < self.ldn_start:
-            return "baseline"
-        if self.maintenance_start is not None and day >= self.maintenance_start:
-            return "maintenance"
-        return "titration"
+        """``"baseline"``, ``"titration"``, ``"maintenance"`` or ``"stopped"`` on ``day``
+        (the course's rule, :meth:`lowdose.course.CourseDates.phase_on`; days before the diary
+        began count as baseline)."""
+        dates = CourseDates(
+            self.baseline_start, self.ldn_start, self.maintenance_start, self.stopped_on
+        )
+        return dates.phase_on(max(day, self.baseline_start)).value
 
 
 @dataclass(frozen=True)
