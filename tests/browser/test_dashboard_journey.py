@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from pypdf import PdfReader
 
-from lowdose.web.diary.models import CheckIn
 from lowdose.web.outcomes.models import Alert
 from tests.browser.conftest import check_accessibility, log_in
+from tests.builders import pdf_text, write_diary
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _diary(people, today):
-    """Fatigue 7-8 before LDN and 3-4 on maintenance: a clear estimate for the report."""
-    course = people.course
-    for back in range(0, 75):
-        day = today - dt.timedelta(days=back)
-        before = course.phase_on(day).value == "baseline"
-        CheckIn.objects.update_or_create(
-            patient=people.anna,
-            date=day,
-            defaults={
-                "course": course,
-                "fatigue": (7 if before else 3) + back % 2,
-                "dose_taken": not before,
-            },
-        )
-
-
 def test_filter_to_alerts_open_the_chart_and_download_the_report(page, people, today, tmp_path):
-    _diary(people, today)
+    # fatigue 7-8 before LDN and 3-4 on maintenance: a clear estimate for the report
+    write_diary(people, today, "fatigue", 7, 3, dose_taken=lambda on_baseline: not on_baseline)
     Alert.objects.create(
         patient=people.anna,
         kind="missed_doses",
@@ -69,7 +50,7 @@ def test_filter_to_alerts_open_the_chart_and_download_the_report(page, people, t
         page.get_by_role("link", name="Download the PDF for the medical record").click()
     target = tmp_path / "report.pdf"
     download.value.save_as(target)
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(target).pages)
+    text = pdf_text(target)
     assert "Dose history" in text
     assert "1.5 mg" in text
     assert "4.5 mg" in text

@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from lowdose.cli.main import app
+from tests.builders import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ def test_the_card_by_username(people, tmp_path):
     result = CliRunner().invoke(app, ["card", "anna", "--pdf", str(target), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"patient": "anna", "pdf": str(target)}
-    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    text = pdf_text(target)
     assert "Anna Archer" in text
     assert "4.5 mg once daily" in text
 

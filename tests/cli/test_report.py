@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from lowdose.cli.main import app
+from tests.builders import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,7 @@ def test_one_patients_report(people, tmp_path):
     result = run("anna", "--pdf", str(target), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"reports": [str(target)]}
-    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    text = pdf_text(target)
     assert "Anna Archer" in text
     assert "Dose history" in text
 

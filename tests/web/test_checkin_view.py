@@ -146,22 +146,11 @@ def test_the_chart_shows_questionnaires_stand_tests_and_medication_changes(clien
 
 
 def test_plan_revisions_are_marked_on_the_chart(client, anna, people, today):
-    from decimal import Decimal
 
-    from lowdose.web.safety.models import Plan, PlanRevision
+    from lowdose.web.safety.models import PlanRevision
+    from tests.builders import make_plan
 
-    plan = Plan.objects.create(
-        course=people.course,
-        start_mg=Decimal("1.5"),
-        step_mg=Decimal("1.5"),
-        interval_days=14,
-        target_mg=Decimal("4.5"),
-        ceiling_mg=Decimal(6),
-        form="capsule",
-        time="bedtime",
-        start_date=people.course.start_date,
-        created_by=people.nora,
-    )
+    plan = make_plan(people)
     day = today - dt.timedelta(days=2)
     PlanRevision.objects.create(
         plan=plan, kind="step_back", effective=day, reason="Vivid dreams", created_by=people.nora

@@ -11,6 +11,7 @@ from lowdose.web.accounts.models import User
 from lowdose.web.courses.models import Course, DoseChange, Patient, PatientCondition
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.outcomes.models import Alert
+from tests.builders import write_diary
 
 
 @pytest.fixture
@@ -150,17 +151,7 @@ def test_the_number_of_queries_does_not_grow_with_the_clinic(nora, people, today
 
 
 def test_the_main_outcome_estimate_is_shown_and_follows_new_check_ins(nora, people, today):
-    from lowdose.web.diary.models import CheckIn
-
-    course = people.course
-    for back in range(0, 75):
-        day = today - dt.timedelta(days=back)
-        high = course.phase_on(day).value == "baseline"
-        CheckIn.objects.update_or_create(
-            patient=people.anna,
-            date=day,
-            defaults={"course": course, "fatigue": (7 if high else 3) + back % 2},
-        )
+    write_diary(people, today, "fatigue", 7, 3)
     anna = nora.get("/dashboard/").context["patients"][0]
     assert anna.estimate.outcome == "fatigue"  # the default main outcome for POTS
     assert anna.estimate.status == "ok"
@@ -172,21 +163,8 @@ def test_the_main_outcome_estimate_is_shown_and_follows_new_check_ins(nora, peop
     assert after != before
 
 
-def _fatigue_course(people, today, drop):
-    """Fatigue 7-8 before LDN, (7 - drop) or one more on maintenance."""
-    course = people.course
-    for back in range(0, 75):
-        day = today - dt.timedelta(days=back)
-        before = course.phase_on(day).value == "baseline"
-        CheckIn.objects.update_or_create(
-            patient=people.anna,
-            date=day,
-            defaults={"course": course, "fatigue": (7 if before else 7 - drop) + back % 2},
-        )
-
-
 def test_sort_and_filter_by_the_main_outcome(nora, people, today):
-    _fatigue_course(people, today, drop=4)
+    write_diary(people, today, "fatigue", 7, 3)
     nora.get("/dashboard/")  # the page computes and caches the main outcomes it shows
     by_effect = nora.get("/dashboard/?sort=effect")
     assert _names(by_effect) == ["Anna", "Ben"]  # Ben has no estimate: last
@@ -204,7 +182,7 @@ def test_the_nightly_refresh_fills_the_cache_for_every_patient(people, today):
 
     from lowdose.web.evaluation.models import Estimate
 
-    _fatigue_course(people, today, drop=4)
+    write_diary(people, today, "fatigue", 7, 3)
     call_command("refresh_estimates", stdout=io.StringIO())
     main = Estimate.objects.get(patient=people.anna, is_main=True)
     assert main.outcome == "fatigue"

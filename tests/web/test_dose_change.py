@@ -87,20 +87,9 @@ def test_a_get_is_not_allowed(client, people):
 
 
 def test_a_course_with_a_titration_plan_changes_dose_only_through_the_plan(client, people, today):
-    from lowdose.web.safety.models import Plan
+    from tests.builders import make_plan
 
-    Plan.objects.create(
-        course=people.course,
-        start_mg=Decimal("1.5"),
-        step_mg=Decimal("1.5"),
-        interval_days=14,
-        target_mg=Decimal("4.5"),
-        ceiling_mg=Decimal(6),
-        form="capsule",
-        time="bedtime",
-        start_date=people.course.start_date,
-        created_by=people.nora,
-    )
+    make_plan(people)
     client.force_login(people.nora)
     page = client.get(f"/patients/{people.anna.pk}/").content.decode()
     assert "revising the plan" in page

@@ -1,17 +1,17 @@
 """The opioid-alert card, the surgery letter and the evidence library."""
 
-import datetime as dt
 import io
 
 import pytest
 from pypdf import PdfReader
 
+from tests.builders import pdf_text, write_diary
+
 
 def _pdf_text(response) -> str:
     """The PDF's text with line breaks folded into spaces, as a reader would see it."""
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return pdf_text(response.content)
 
 
 @pytest.fixture
@@ -91,15 +91,8 @@ def test_an_unknown_condition_is_404(client, people):
 
 
 def test_the_course_report_pdf_holds_dose_history_and_outcomes(client, people, today):
-    from lowdose.web.diary.models import CheckIn
-
-    course = people.course
-    for back in range(8, 75):  # baseline (worse) and maintenance (better) pain, enough to compare
-        day = today - dt.timedelta(days=back)
-        pain = 7 if course.phase_on(day).value == "baseline" else 3
-        CheckIn.objects.update_or_create(
-            patient=people.anna, date=day, defaults={"pain": pain + back % 2, "course": course}
-        )
+    # baseline (worse) and maintenance (better) pain, enough to compare
+    write_diary(people, today, "pain", 7, 3, days=range(8, 75))
     client.force_login(people.nora)
     text = _pdf_text(client.get(f"/patients/{people.anna.pk}/report.pdf"))
     assert "Low-dose naltrexone (LDN) course report" in text

@@ -328,13 +328,10 @@ def test_the_pharmacist_reads_the_trial_with_its_allocation_through_the_api(
 
 
 def _report_text(client, people) -> str:
-    import io
-
-    from pypdf import PdfReader
+    from tests.builders import pdf_text
 
     client.force_login(people.nora)
-    pdf = client.get(f"/patients/{people.anna.pk}/report.pdf").content
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    return pdf_text(client.get(f"/patients/{people.anna.pk}/report.pdf").content)
 
 
 def test_the_course_report_keeps_the_blind_and_records_breaking_it(client, trial, anna_data):
