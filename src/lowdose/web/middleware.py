@@ -19,7 +19,7 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        if getattr(getattr(request, "user", None), "is_authenticated", False):
             # Pages with health data must not be kept by shared caches or the back button.
             response.headers.setdefault("Cache-Control", "no-store, private")
         return response

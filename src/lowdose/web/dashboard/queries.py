@@ -16,6 +16,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -79,8 +80,6 @@ def dashboard_rows(clinic_id: int, today: dt.date, filters: Filters) -> QuerySet
 
 
 def _nulls_last(key: str):
-    from django.db.models import F
-
     return F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True)
 
 
