@@ -33,6 +33,7 @@ def test_the_card_by_record_number(people, tmp_path):
         (["nobody", "--pdf", "x.pdf"], "No patient has"),
         (["anna", "--pdf", "card.txt"], "does not end in .pdf"),
         (["anna", "--pdf", "/nonexistent-dir/card.pdf"], "Cannot write"),
+        (["ben", "--pdf", "ben.pdf"], "has no LDN course"),
     ],
 )
 def test_bad_input_is_refused_with_exit_2(people, args, words):

@@ -60,7 +60,7 @@ def test_the_surgery_letter_gives_the_hold_and_restart_windows_with_sources(clie
         ("sam", "/patients/{anna}/surgery-letter.pdf", 404),
         ("rita", "/patients/{anna}/surgery-letter.pdf", 404),
         ("nora", "/me/card.pdf", 404),
-        ("ben", "/me/card.pdf", 200),
+        ("ben", "/me/card.pdf", 404),  # no course: a card saying he takes LDN would be false
     ],
 )
 def test_documents_only_for_those_who_may_see_the_patient(client, people, name, path, status):

@@ -36,6 +36,11 @@ def find_patient(key: str, clinic_slug: str | None = None) -> Patient:
 def write_card(patient: Patient, target: Path) -> Path:
     from lowdose.web.reports.views import card_context
 
+    if patient.current_course() is None:
+        raise LowdoseError(
+            f"{patient} has no LDN course, so there is no opioid-alert card to print.",
+            field="patient",
+        )
     _pdf_path(target).write_bytes(render_pdf("reports/card.html", card_context(patient)))
     return target
 

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from lowdose.course import Condition
 from lowdose.evidence import EvidenceError, studies_for, summarise_evidence
 from lowdose.holds import OpioidExposure, hold_rules
-from lowdose.web.access import own_patient, role_required, visible_patient
+from lowdose.web.access import course_or_404, own_patient, role_required, visible_patient
 from lowdose.web.accounts import audit
 from lowdose.web.courses.models import Patient
 from lowdose.web.reports.pdf import pdf_response, render_pdf
@@ -34,6 +34,7 @@ def card_context(patient: Patient) -> dict:
 
 
 def _card(request: HttpRequest, patient: Patient) -> HttpResponse:
+    course_or_404(patient)  # a card must never say that someone not on LDN takes it
     audit.record(request, "view", patient, patient_id=patient.pk)
     data = render_pdf("reports/card.html", card_context(patient))
     return pdf_response(data, f"ldn-card-{slugify(str(patient))}.pdf")
