@@ -48,6 +48,15 @@ class Entry:
     url: str
     expect: dict[str, Any]
     body: dict[str, Any] | None
+    audited: bool  # False for a row that shows no patient's data
+    shows_nothing_to: frozenset[str]  # actors who get an empty list, so read no one's data
+
+    def must_audit(self, actor: str, status: int) -> bool:
+        """A page read (GET answered 200) or an API call that worked must leave an audit
+        event; a form sent back with its errors shows nothing new."""
+        if not self.audited or actor in self.shows_nothing_to:
+            return False
+        return status == 200 if self.method == "GET" else self.kind == "api" and status < 300
 
     @property
     def id(self) -> str:
@@ -70,7 +79,9 @@ def _entries() -> list[Entry]:
             method, url = row["request"].split(" ", 1)
             key = row["route"] if kind == "page" else f"{method} {row['operation']}"
             expect, body = row.get("expect", {}), row.get("json")
-            entries.append(Entry(kind, key, method, url, expect, body))
+            audited = "no_patient_data" not in row
+            nothing = frozenset(row.get("shows_nothing_to", ()))
+            entries.append(Entry(kind, key, method, url, expect, body, audited, nothing))
     return entries
 
 
@@ -113,7 +124,7 @@ def _build_world(today: dt.date) -> SimpleNamespace:
     batch = Batch.objects.create(
         plan=plan, lot="LOT-A", form="capsule", strength_mg=Decimal("1.5"),
         quantity=Decimal(14), prepared_on=today, beyond_use=today + dt.timedelta(days=90),
-        dispensed_by=people.phil,
+        dispensed_by=people.phil, dispensed_at=timezone.now() - dt.timedelta(days=1),
     )  # fmt: skip
     event = PlannedEvent.objects.create(
         patient=anna, kind="surgery", description="Knee arthroscopy",
@@ -204,7 +215,10 @@ def _outcome(response) -> Any:
 
 
 def _answers(world, entry: Entry) -> dict[str, Any]:
-    """What each actor gets; each request runs in a transaction that is rolled back."""
+    """What each actor gets; each request runs in a transaction that is rolled back. A request
+    that reads or writes patient data must leave an audit event naming the actor."""
+    from lowdose.web.accounts.models import AuditEvent
+
     answers = {}
     client = Client()
     for actor in ACTORS:
@@ -212,9 +226,14 @@ def _answers(world, entry: Entry) -> dict[str, Any]:
         with transaction.atomic():
             if actor != "anonymous":
                 client.force_login(_person(world, actor))
+            events = AuditEvent.objects.count()
             response = _request(client, entry, world.ids)
             assert response.status_code < 500, f"{actor}: {entry.id} gave {response.status_code}"
             answers[actor] = _outcome(response)
+            if entry.must_audit(actor, response.status_code):
+                recorded = AuditEvent.objects.order_by("pk")[events:]
+                who = {event.actor_id for event in recorded}
+                assert who == {_person(world, actor).pk}, f"{actor}: {entry.id} left no audit"
             transaction.set_rollback(True)
     return answers
 

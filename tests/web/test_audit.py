@@ -27,6 +27,17 @@ def test_a_check_in_is_recorded(client, people, today):
     )
 
 
+def test_a_list_page_records_each_patient_it_shows(client, people):
+    client.force_login(people.nora)
+    client.get("/dashboard/")
+    shown = AuditEvent.objects.filter(actor=people.nora, action="view", path="/dashboard/")
+    assert sorted(shown.values_list("patient_id", flat=True)) == sorted(
+        [people.anna.pk, people.ben.pk]
+    )
+    client.get("/dashboard/", {"q": "archer"})
+    assert shown.filter(patient_id=people.ben.pk).count() == 1  # Ben was not on this page
+
+
 def test_administrators_export_the_trail_as_csv_and_the_export_is_recorded(client, people):
     client.force_login(people.nora)
     client.get(f"/patients/{people.anna.pk}/")

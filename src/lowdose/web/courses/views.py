@@ -145,6 +145,7 @@ def pharmacy_courses(request: HttpRequest) -> HttpResponse:
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [row for row in (_summarise(p, today) for p in page) if row["course"]]
+    audit.record_list(request, (row["patient"] for row in rows))
     return render(request, "courses/pharmacy.html", {"page": page, "rows": rows, "q": query})
 
 

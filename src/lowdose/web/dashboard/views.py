@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from lowdose.course import CONDITION_LABELS, Phase
 from lowdose.web.access import role_required
+from lowdose.web.accounts import audit
 from lowdose.web.dashboard.queries import (
     ADHERENCE_DAYS,
     RESPONDER_FILTERS,
@@ -69,6 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             else None
         )
         patient.dose_days = min(ADHERENCE_DAYS, patient.days_on) if patient.days_on else None
+    audit.record_list(request, patients)
     context = {
         "page": page,
         "patients": patients,

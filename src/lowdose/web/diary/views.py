@@ -63,6 +63,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
     else:
         day = _requested_day(request, today)
         existing = CheckIn.objects.filter(patient=patient, date=day).first()
+        if existing:
+            audit.record(request, "view", existing, patient_id=patient.pk)
         initial = CheckinForm.initial_from(existing) if existing else {"date": day}
         form = CheckinForm(initial=initial, today=today)
     return render(request, "diary/checkin.html", {"form": form, "today": today})
@@ -78,4 +80,5 @@ def _requested_day(request: HttpRequest, today: dt.date) -> dt.date:
 @role_required("patient")
 def chart(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request)
+    audit.record(request, "view", patient, patient_id=patient.pk)
     return svg_response(ratings_chart_svg(patient))

@@ -33,6 +33,7 @@ def pharmacy_trials(request: HttpRequest) -> HttpResponse:
         courses = sorted(person.courses.all(), key=lambda c: (c.start_date, c.pk), reverse=True)
         if courses:
             rows.append({"patient": person, "trial": services.course_trial(courses[0])})
+    audit.record_list(request, (row["patient"] for row in rows))
     return render(request, "evaluation/pharmacy_trials.html", {"rows": rows})
 
 

@@ -31,6 +31,7 @@ from lowdose.web.safety.models import Plan
 @role_required("pharmacist")
 def queue(request: HttpRequest) -> HttpResponse:
     plans = queue_for(request.user.clinic)
+    audit.record_list(request, (plan.course.patient for plan in plans))
     return render(request, "pharmacy/queue.html", {"plans": plans})
 
 
