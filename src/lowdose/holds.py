@@ -100,13 +100,27 @@ def plan_hold(
     days without LDN before the event (3 days: at least 72 hours whatever the dose time).
 
     Raises :class:`HoldError` (field ``last_opioid_on``) when the last opioid day is before the
-    event, or given although no opioid is planned.
+    event, or given although no opioid is planned; (field ``event_on``) when a window would fall
+    outside the calendar (a mistyped year such as 0001 or 9999).
 
     >>> w = plan_hold(dt.date(2026, 3, 10), last_opioid_on=dt.date(2026, 3, 14))
     >>> w.restart_on, w.cautious_restart
     (datetime.date(2026, 3, 15), (datetime.date(2026, 3, 22), datetime.date(2026, 3, 25)))
     """
-    rules = hold_rules()
+    try:
+        return _window(event_on, exposure, last_opioid_on, hold_rules())
+    except OverflowError:
+        raise HoldError(
+            "The hold window would fall outside the calendar: check the year.", field="event_on"
+        ) from None
+
+
+def _window(
+    event_on: dt.date,
+    exposure: OpioidExposure,
+    last_opioid_on: dt.date | None,
+    rules: HoldRules,
+) -> HoldWindow:
     first_day_off = event_on - dt.timedelta(days=rules.stop_before_days)
     notes = [
         f"Stop LDN {rules.stop_before_days} days before: the last dose is on "

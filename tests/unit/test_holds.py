@@ -53,3 +53,17 @@ def test_a_last_opioid_day_without_opioids_is_refused():
     with pytest.raises(HoldError) as info:
         plan_hold(D(2026, 3, 10), exposure=OpioidExposure.NONE, last_opioid_on=D(2026, 3, 12))
     assert info.value.field == "last_opioid_on"
+
+
+@pytest.mark.parametrize(
+    ("event", "exposure", "last_opioid"),
+    [
+        (D.min, OpioidExposure.SHORT_ACTING, None),
+        (D(9999, 12, 30), OpioidExposure.SHORT_ACTING, D.max),
+        (D.max, OpioidExposure.NONE, None),
+    ],
+)
+def test_a_window_outside_the_calendar_is_refused(event, exposure, last_opioid):
+    with pytest.raises(HoldError) as refused:
+        plan_hold(event, exposure=exposure, last_opioid_on=last_opioid)
+    assert refused.value.field == "event_on"

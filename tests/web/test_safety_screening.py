@@ -166,6 +166,17 @@ def test_a_last_opioid_day_before_the_surgery_is_refused(client, people, today):
     assert not PlannedEvent.objects.exists()
 
 
+def test_a_surgery_in_the_year_1_is_refused_not_a_server_error(client, people):
+    client.force_login(people.nora)
+    response = client.post(
+        f"/patients/{people.anna.pk}/holds/",
+        {"kind": "surgery", "description": "Knee", "event_on": "0001-01-01", "exposure": "none"},
+    )
+    assert response.status_code == 422
+    assert "outside the calendar" in response.content.decode()
+    assert not PlannedEvent.objects.exists()
+
+
 SAFETY_POSTS = [
     ("/patients/{ben}/medications/", {"name": "Tramadol"}),
     ("/patients/{ben}/override/", {"reason": "Palliative care, agreed with the patient."}),
