@@ -152,3 +152,37 @@ def test_the_openapi_document_describes_the_check_in(client):
     document = client.get("/api/openapi.json").json()
     assert "/api/checkins" in document["paths"]
     assert "client_id" in document["components"]["schemas"]["CheckinIn"]["properties"]
+
+
+def test_a_write_without_a_valid_token_or_session_is_told_to_log_in(people, today):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/checkins",
+        _checkin(today),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer expired",
+    )
+    assert response.status_code == 401
+    assert not CheckIn.objects.filter(date=today).exists()
+
+
+def test_a_session_write_still_needs_its_csrf_token(people, today):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people.anna.user)
+    response = browser.post("/api/checkins", _checkin(today), content_type="application/json")
+    assert response.status_code == 403
+    assert not CheckIn.objects.filter(date=today).exists()
+
+
+def test_the_openapi_document_lists_the_answers_every_operation_may_give(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    checkin = paths["/api/checkins"]["post"]["responses"]
+    assert {"200", "201", "400", "401", "403", "404", "422"} <= set(checkin)
+    assert {"200", "401", "404"} <= set(paths["/api/course"]["get"]["responses"])
+    assert "403" not in paths["/api/course"]["get"]["responses"]
+    token = paths["/api/auth/token"]["post"]["responses"]
+    assert {"400", "422"} <= set(token)
+    assert "401" in token  # a wrong password, not a missing log-in

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
 from lowdose.checkin import validate_checkin
@@ -43,11 +43,61 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class Session(SessionAuth):
+    """The browser's log-in session, with Django's CSRF check on writes. A request with no
+    session is not checked for CSRF, so that it is told to log in (401) like one with a wrong
+    token, rather than that a CSRF check failed (403)."""
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+#: Answers any operation may give besides its own, from the handlers below and django-ninja's:
+#: (status, when it applies, description).
+API_WIDE_ANSWERS = (
+    (400, "body", "The body is not JSON."),
+    (401, "secured", "Log in or send a valid token."),
+    (403, "secured write", "A write with the session but without its CSRF token."),
+    (404, "secured", "Not found, or not the caller's to see."),
+    (422, "input", "Invalid input; `field` names the first field at fault."),
+)
+
+
+class LowdoseAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The OpenAPI document, with the API-wide answers on every operation they apply to."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                applies = _applies(method, operation)
+                for status, when, text in API_WIDE_ANSWERS:
+                    if when in applies:
+                        answer = {"description": text, "content": error}
+                        operation["responses"].setdefault(status, answer)
+        return schema
+
+
+def _applies(method: str, operation: dict) -> set[str]:
+    applies = set()
+    if "requestBody" in operation:
+        applies.add("body")
+    if operation.get("security"):
+        applies.add("secured")
+        if method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            applies.add("secured write")
+    if "requestBody" in operation or operation.get("parameters"):
+        applies.add("input")
+    return applies
+
+
+api = LowdoseAPI(
     title="lowdose API",
     version="1",
     description="Low-dose naltrexone courses and daily check-ins. Decision support only.",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), Session()],
     urls_namespace="api",
 )
 
