@@ -100,6 +100,11 @@ def test_past_days_are_late(api, today):
     assert body["late"] is True
 
 
+def test_list_dates_are_written_as_dates(api):
+    assert api("get", "/api/checkins?to=0").status_code == 422
+    assert api("get", "/api/checkins/0/guidance").status_code == 422
+
+
 def test_list_check_ins_between_dates(api, today):
     rows = api(
         "get",
@@ -123,6 +128,14 @@ def test_list_check_ins_between_dates(api, today):
         ({"side_effects": [{"name": "nausea", "severity": "awful"}]}, "side_effects"),
         ({"patient": 1}, "patient"),
         ({"client_id": "not-a-uuid"}, "client_id"),
+        # values in another form than documented are refused, never converted
+        ({"date": 0}, "date"),  # was read as a timestamp: a check-in on 1 January 1970
+        ({"date": "20261122"}, "date"),
+        ({"ratings": {"pain": True}}, "ratings.pain"),  # was stored as a rating of 1
+        ({"ratings": {"pain": "5"}}, "ratings.pain"),
+        ({"dose_taken": "yes"}, "dose_taken"),
+        ({"dose_time": 3600}, "dose_time"),
+        ({"dose_time": "08:00:00+01:00"}, "dose_time"),  # was a server error on saving
     ],
 )
 def test_bad_input_names_the_field_and_changes_nothing(api, people, today, change, field):

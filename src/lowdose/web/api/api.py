@@ -5,8 +5,6 @@ OpenAPI document at ``/api/openapi.json``. Every error names the field at fault.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
@@ -27,6 +25,7 @@ from lowdose.web.api.schemas import (
     CourseOut,
     DoseStepOut,
     ErrorOut,
+    IsoDate,
     TokenRequest,
     TokenResponse,
 )
@@ -234,8 +233,8 @@ def save_checkin(request: HttpRequest, payload: CheckinIn):
 
 
 class CheckinRange(Schema):
-    from_: dt.date | None = Field(None, alias="from", description="First date (YYYY-MM-DD).")
-    to: dt.date | None = Field(None, description="Last date (YYYY-MM-DD).")
+    from_: IsoDate | None = Field(None, alias="from", description="First date (YYYY-MM-DD).")
+    to: IsoDate | None = Field(None, description="Last date (YYYY-MM-DD).")
 
 
 @api.get("/checkins", response={200: list[CheckinOut], 422: ErrorOut}, tags=["patient"])

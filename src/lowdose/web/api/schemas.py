@@ -1,12 +1,39 @@
-"""Request and response shapes of the JSON API. Unknown fields are refused, never ignored."""
+"""Request and response shapes of the JSON API. Unknown fields are refused, never ignored, and
+input values are taken only in their documented form: a date as YYYY-MM-DD (never a number read
+as a timestamp), a time of day without an offset, a whole number or a boolean as itself (never
+``true`` as a rating of 1)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIME_OF_DAY = re.compile(r"\d{2}:\d{2}(:\d{2})?")
+
+
+def _written_as(pattern: re.Pattern, form: str):
+    def check(value):
+        if isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise ValueError(f"write it as {form}")
+
+    return check
+
+
+#: A calendar date, only as YYYY-MM-DD.
+IsoDate = Annotated[dt.date, BeforeValidator(_written_as(ISO_DATE, "YYYY-MM-DD"))]
+#: A local time of day, HH:MM or HH:MM:SS, without an offset (the patient's own clock).
+TimeOfDay = Annotated[
+    dt.time,
+    BeforeValidator(_written_as(TIME_OF_DAY, "HH:MM")),
+    WithJsonSchema({"type": "string", "pattern": f"^{TIME_OF_DAY.pattern}$"}),
+]
 
 
 class Strict(Schema):
@@ -32,10 +59,10 @@ class SideEffectIn(Strict):
 
 
 class CheckinIn(Strict):
-    date: dt.date = Field(description="The patient's local date (YYYY-MM-DD); not in the future.")
-    dose_taken: bool | None = None
-    dose_time: dt.time | None = None
-    ratings: dict[str, int | None] = Field(
+    date: IsoDate = Field(description="The patient's local date (YYYY-MM-DD); not in the future.")
+    dose_taken: StrictBool | None = None
+    dose_time: TimeOfDay | None = None
+    ratings: dict[str, StrictInt | None] = Field(
         default_factory=dict,
         description="0–10 per rating: pain, fatigue, brain_fog, sleep_quality, mood, orthostatic.",
     )

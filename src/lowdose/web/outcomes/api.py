@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from lowdose.errors import LowdoseError
 from lowdose.instruments import (
@@ -24,7 +24,7 @@ from lowdose.instruments import (
 )
 from lowdose.standtest import Position, Reading, analyse_stand_test
 from lowdose.web.accounts import audit
-from lowdose.web.api.schemas import ErrorOut
+from lowdose.web.api.schemas import ErrorOut, IsoDate
 from lowdose.web.courses.models import Patient
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.outcomes import records, schedules
@@ -48,8 +48,8 @@ class DueOut(Schema):
 
 
 class AnswersIn(_Strict):
-    date: dt.date | None = Field(None, description="The patient's local date; default today.")
-    answers: dict[str, int | list[int] | None] = Field(
+    date: IsoDate | None = Field(None, description="The patient's local date; default today.")
+    answers: dict[str, StrictInt | list[StrictInt] | None] = Field(
         description="Item id → option value (a list of values for tick-all items); "
         "answers to items that a previous answer skips are ignored."
     )
@@ -69,16 +69,16 @@ class ResponseOut(Schema):
 
 
 class ReadingIn(_Strict):
-    minute: int = Field(description="Minutes from the start of the test, supine minutes first.")
+    minute: StrictInt = Field(description="Minutes from the start of the test, supine first.")
     position: str = Field(description="supine or standing")
-    hr: int | None = None
-    sbp: int | None = None
-    dbp: int | None = None
+    hr: StrictInt | None = None
+    sbp: StrictInt | None = None
+    dbp: StrictInt | None = None
     symptoms: str = Field("", max_length=200)
 
 
 class StandTestIn(_Strict):
-    date: dt.date | None = Field(None, description="The patient's local date; default today.")
+    date: IsoDate | None = Field(None, description="The patient's local date; default today.")
     readings: list[ReadingIn]
     symptoms: str = Field("", max_length=2000)
 
@@ -262,7 +262,7 @@ def list_stand_tests(request: HttpRequest):
 
 
 @router.get("/checkins/{day}/guidance", response={200: CheckinGuidanceOut, 404: ErrorOut})
-def checkin_guidance(request: HttpRequest, day: dt.date):
+def checkin_guidance(request: HttpRequest, day: IsoDate):
     """Guidance for each side effect of the check-in of ``day`` (empty list: none reported)."""
     patient = _patient(request)
     row = CheckIn.objects.select_related("course").filter(patient=patient, date=day).first()

@@ -12,7 +12,7 @@ from pydantic import Field
 from lowdose.dose import format_mg
 from lowdose.screening import screen_medications
 from lowdose.web.accounts import audit
-from lowdose.web.api.schemas import ErrorOut, Strict
+from lowdose.web.api.schemas import ErrorOut, IsoDate, Strict
 from lowdose.web.courses.models import Medication, Patient
 from lowdose.web.safety import services
 from lowdose.web.safety.models import Plan, Screening
@@ -78,7 +78,7 @@ class ScreeningOut(Schema):
 
 class MedicationIn(Strict):
     name: str = Field(description="As written, e.g. 'Tramadol 50 mg tablets'.")
-    started_on: dt.date | None = None
+    started_on: IsoDate | None = None
 
 
 class MedicationListIn(Strict):
