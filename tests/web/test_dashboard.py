@@ -200,3 +200,172 @@ def test_every_column_has_its_header(nora, people):
     cells = first_row.count("<td") + first_row.count("<th ")
     assert headers == cells == 9
     assert "Main outcome" in header
+
+
+# The dashboard finds each patient's current course through Patient.latest_course, a pointer kept
+# by Course.save() and deletes; these tests fail if the pointer goes stale.
+
+
+def _row(client, name: str):
+    rows = client.get("/dashboard/").context["patients"]
+    return next(p for p in rows if p.user.first_name == name)
+
+
+def _restart_plan(first_dose: dt.date) -> dict:
+    return {
+        "start": "1 mg",
+        "step": "1",
+        "every": "7",
+        "target": "4.5 mg",
+        "ceiling": "6 mg",
+        "form": "capsule",
+        "time": "bedtime",
+        "start_date": first_dose.isoformat(),
+        "baseline_start": (first_dose - dt.timedelta(days=14)).isoformat(),
+        "action": "start",
+    }
+
+
+def test_a_new_course_after_a_stopped_one_shows_at_once(nora, people, today):
+    people.course.stopped_on = today - dt.timedelta(days=10)
+    people.course.save()
+    anna = _row(nora, "Anna")
+    assert (anna.phase, anna.days_on) == ("stopped", None)
+    assert _names(nora.get("/dashboard/?phase=stopped")) == ["Anna"]
+
+    response = nora.post(f"/patients/{people.anna.pk}/start/", _restart_plan(today))
+    assert response.status_code == 302
+    anna = _row(nora, "Anna")
+    new = Course.objects.exclude(pk=people.course.pk).get(patient=people.anna)
+    assert anna.course_id == new.pk
+    assert (anna.phase, anna.dose_mg, anna.days_on) == ("titration", Decimal(1), 1)
+    assert _names(nora.get("/dashboard/?phase=titration")) == ["Anna"]
+    assert _names(nora.get("/dashboard/?phase=stopped")) == []
+
+
+def test_a_dose_change_shows_from_its_day(nora, people, today):
+    nora.post(
+        f"/patients/{people.anna.pk}/dose/", {"effective_on": today.isoformat(), "dose": "3 mg"}
+    )
+    DoseChange.objects.create(
+        course=people.course, effective_on=today + dt.timedelta(days=1), dose_mg=Decimal(2)
+    )
+    assert _row(nora, "Anna").dose_mg == Decimal(3)  # tomorrow's change is not today's dose
+
+
+def test_changed_course_dates_change_the_phase(nora, people, today):
+    Course.objects.filter(pk=people.course.pk).update(maintenance_start=None)
+    assert _row(nora, "Anna").phase == "titration"
+    Course.objects.filter(pk=people.course.pk).update(stopped_on=today)
+    assert _row(nora, "Anna").phase == "stopped"
+
+
+def test_deleting_the_latest_course_brings_back_the_one_before(nora, people, today):
+    later = Course.objects.create(
+        patient=people.anna,
+        prescriber=people.nora,
+        baseline_start=today,
+        start_date=today + dt.timedelta(days=14),
+    )
+    anna = _row(nora, "Anna")
+    assert (anna.course_id, anna.phase, anna.dose_mg) == (later.pk, "baseline", None)
+    later.delete()
+    anna = _row(nora, "Anna")
+    assert (anna.course_id, anna.phase, anna.dose_mg) == (
+        people.course.pk,
+        "maintenance",
+        Decimal("4.5"),
+    )
+
+
+def test_a_course_moved_to_another_patient_leaves_the_first_without(nora, people, today):
+    people.course.patient = people.ben
+    people.course.save()
+    assert (_row(nora, "Anna").phase, _row(nora, "Ben").phase) == (None, "maintenance")
+
+
+def test_of_two_courses_the_later_start_is_current_whatever_the_order_written(nora, people, today):
+    earlier = Course.objects.create(
+        patient=people.anna,
+        prescriber=people.nora,
+        baseline_start=today - dt.timedelta(days=400),
+        start_date=today - dt.timedelta(days=380),
+        stopped_on=today - dt.timedelta(days=200),
+    )
+    assert _row(nora, "Anna").course_id == people.course.pk == people.anna.current_course().pk
+    earlier.start_date, earlier.stopped_on = today - dt.timedelta(days=5), None  # in the admin
+    earlier.save()
+    assert _row(nora, "Anna").course_id == earlier.pk == people.anna.current_course().pk
+
+
+def _course(patient, prescriber, today, start: int, maintenance=None, stop=None, doses=()):
+    """A course starting ``start`` days from today (negative: in the past), with dose steps as
+    (days from today, mg)."""
+
+    def day(offset: int | None) -> dt.date | None:
+        return today + dt.timedelta(days=offset) if offset is not None else None
+
+    course = Course.objects.create(
+        patient=patient,
+        prescriber=prescriber,
+        baseline_start=day(start - 14),
+        start_date=day(start),
+        maintenance_start=day(maintenance),
+        stopped_on=day(stop),
+    )
+    for offset, mg in doses:
+        DoseChange.objects.create(course=course, effective_on=day(offset), dose_mg=Decimal(mg))
+    return course
+
+
+def test_every_phase_filter_and_dose_agree_with_the_course_model(nora, people, today):
+    """The SQL columns against the Python rule (Course.phase_on, Course.dose_on) on one patient
+    per phase, with courses written in an order that differs from their start dates."""
+    patients = {p.user.first_name: p for p in Patient.objects.filter(clinic=people.north)}
+    for name in ("Baseline", "Titration", "Stopped", "Restarted"):
+        user = User.objects.create(
+            username=name.lower(), role="patient", clinic=people.north, first_name=name
+        )
+        patients[name] = Patient.objects.create(
+            user=user,
+            clinic=people.north,
+            record_number=name,
+            date_of_birth=dt.date(1980, 1, 1),
+        )
+    by = people.nora
+    _course(patients["Baseline"], by, today, 7, doses=[(7, "1.5")])
+    _course(patients["Titration"], by, today, -10, maintenance=30, doses=[(-10, "1"), (0, "2")])
+    _course(patients["Stopped"], by, today, -100, maintenance=-70, stop=-3, doses=[(-100, "3")])
+    _course(patients["Restarted"], by, today, -2, doses=[(-2, "0.5")])
+    _course(patients["Restarted"], by, today, -300, stop=-200, doses=[(-300, "4.5")])
+
+    rows = {p.user.first_name: p for p in nora.get("/dashboard/").context["patients"]}
+    for name, patient in patients.items():
+        course = patient.current_course()
+        phase = course.phase_on(today) if course else None
+        dose = course.dose_on(today) if course else None
+        assert rows[name].phase == (phase.value if phase else None), name
+        shown = rows[name].dose_mg if rows[name].days_on else None  # as the table shows it
+        assert shown == dose, name
+    for phase in ("baseline", "titration", "maintenance", "stopped"):
+        expected = sorted(n for n in patients if rows[n].phase == phase)
+        assert sorted(_names(nora.get(f"/dashboard/?phase={phase}"))) == expected
+    assert rows["Restarted"].phase == "titration"
+    assert rows["Ben"].phase is None
+
+
+def test_the_migration_points_existing_patients_at_their_latest_course(people, today):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("lowdose.web.courses.migrations.0003_patient_latest_course")
+    _course(people.anna, people.nora, today, -300, stop=-200)  # older, written later
+    Patient.objects.update(latest_course=None)  # as the added column starts
+    migration.point_at_latest_courses(apps, None)
+    pointers = dict(Patient.objects.values_list("user__first_name", "latest_course"))
+    assert pointers == {
+        "Anna": people.course.pk,
+        "Ben": None,
+        "Sara": people.sara.current_course().pk,
+    }

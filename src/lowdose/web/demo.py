@@ -228,6 +228,7 @@ def _create_patients(clinic: Clinic, data: SimulatedClinic, prescriber: User, se
         ],
         batch_size=1000,
     )
+    Patient.objects.filter(clinic=clinic).refresh_latest_course()  # bulk_create skips save()
     _create_details(data, patients, courses, prescriber, seed)
     return patients, courses, users
 

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from lowdose.course import CONDITION_LABELS, CourseDates, Phase
@@ -27,6 +29,13 @@ class Sex(models.TextChoices):
 
 
 class PatientQuerySet(models.QuerySet):
+    def refresh_latest_course(self) -> int:
+        """Point each patient at their latest course again, in one UPDATE; returns the number of
+        patients. Course.save() and deletes do this themselves: call it after writing courses in
+        bulk (bulk_create, or update() of start dates)."""
+        latest = Course.objects.filter(patient=models.OuterRef("pk")).order_by(*LATEST_FIRST)
+        return self.update(latest_course=models.Subquery(latest.values("pk")[:1]))
+
     def visible_to(self, user) -> PatientQuerySet:
         """The patients ``user`` may see: their own record, or their clinic's for staff."""
         if not user.is_authenticated or not user.is_active:
@@ -52,6 +61,17 @@ class Patient(models.Model):
         max_length=64, blank=True, help_text="Blank: the clinic's.", validators=[validate_timezone]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The dashboard joins this instead of looking the course up for every patient of the clinic;
+    # written only by PatientQuerySet.refresh_latest_course.
+    latest_course = models.ForeignKey(
+        "Course",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The course current_course() returns, kept for set-based queries.",
+    )
 
     objects = PatientQuerySet.as_manager()
 
@@ -80,7 +100,7 @@ class Patient(models.Model):
         return [c.get_condition_display() for c in self.conditions.all()]
 
     def current_course(self) -> Course | None:
-        return self.courses.order_by("-start_date").first()
+        return self.courses.order_by(*LATEST_FIRST).first()
 
 
 class PatientCondition(models.Model):
@@ -114,6 +134,10 @@ class Medication(models.Model):
         return self.name
 
 
+#: A patient's courses, current first: the latest first dose; of two on the same day, the newer.
+LATEST_FIRST = ("-start_date", "-pk")
+
+
 class Course(models.Model):
     """An LDN course: the prescriber and the dates that divide it into phases.
 
@@ -140,6 +164,18 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return f"LDN course of {self.patient} from {self.start_date}"
+
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and not {"start_date", "patient", "patient_id"} & set(fields):
+            super().save(*args, **kwargs)
+            return  # the other dates never change which course is the latest
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # a new course, a new start date or another patient: this patient's latest course
+            # may have changed, and so may that of a previous patient still pointing here
+            mine_or_was = models.Q(pk=self.patient_id) | models.Q(latest_course=self)
+            Patient.objects.filter(mine_or_was).refresh_latest_course()
 
     @property
     def dates(self) -> CourseDates:
@@ -201,3 +237,9 @@ class SimulatedTruth(models.Model):
 
     def __str__(self) -> str:
         return f"Simulated truth for {self.patient}"
+
+
+@receiver(post_delete, sender=Course, dispatch_uid="courses_latest_after_delete")
+def _point_at_the_previous_course(sender, instance: Course, **kwargs) -> None:
+    """Deleting a course (the admin, a queryset) makes the one before it the latest again."""
+    Patient.objects.filter(pk=instance.patient_id).refresh_latest_course()

@@ -1,9 +1,9 @@
 """The dashboard's rows, computed in the database: one query for a page, whatever the clinic size.
 
-Every column a clinician can sort or filter by is an SQL expression on the patient row (latest
-course, dose in effect, doses taken in the last 14 days, last check-in, open alerts), so sorting
-and paging happen in the database and the number of queries does not grow with the number of
-patients.
+Every column a clinician can sort or filter by is an SQL expression on the patient row (the
+current course, joined through ``Patient.latest_course``; dose in effect, doses taken in the last
+14 days, last check-in, open alerts), so sorting and paging happen in the database and the number
+of queries does not grow with the number of patients.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from lowdose.course import Phase
-from lowdose.web.courses.models import Course, DoseChange, Patient, PatientCondition
+from lowdose.web.courses.models import DoseChange, Patient, PatientCondition
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation.models import Estimate
 from lowdose.web.outcomes.models import Alert
@@ -84,7 +84,6 @@ def _nulls_last(key: str):
 
 
 def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]:
-    course = Course.objects.filter(patient=OuterRef("pk")).order_by("-start_date", "-pk")
     window_start = today - dt.timedelta(days=ADHERENCE_DAYS - 1)
     doses = (
         CheckIn.objects.filter(
@@ -103,11 +102,13 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # The current course is a join (Patient.latest_course), not a lookup per patient: a phase
+    # filter or a sort by day of course reads every patient of the clinic.
     rows = patients.select_related("user").annotate(
-        course_id=Subquery(course.values("pk")[:1]),
-        course_start=Subquery(course.values("start_date")[:1]),
-        maintenance_start=Subquery(course.values("maintenance_start")[:1]),
-        stopped_on=Subquery(course.values("stopped_on")[:1]),
+        course_id=F("latest_course_id"),
+        course_start=F("latest_course__start_date"),
+        maintenance_start=F("latest_course__maintenance_start"),
+        stopped_on=F("latest_course__stopped_on"),
         last_checkin=Subquery(
             CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-date").values("date")[:1]
         ),
@@ -118,7 +119,9 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
         phase=_phase_expression(today),
         phase_order=_phase_order_expression(today),
         dose_mg=Subquery(
-            DoseChange.objects.filter(course_id=OuterRef("course_id"), effective_on__lte=today)
+            DoseChange.objects.filter(
+                course_id=OuterRef("latest_course_id"), effective_on__lte=today
+            )
             .order_by("-effective_on")
             .values("dose_mg")[:1]
         ),
