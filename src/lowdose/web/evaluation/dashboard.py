@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 
-from lowdose.web.courses.models import Course, Patient, PatientCondition
+from lowdose.web.courses.models import LATEST_FIRST, Course, Patient, PatientCondition
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation import services
 from lowdose.web.evaluation.models import Estimate
@@ -35,12 +35,12 @@ def main_outcome_estimates(viewer, patient_ids: Iterable[int]) -> dict[int, Esti
             Prefetch(
                 "courses",
                 queryset=Course.objects.select_related("main_outcome__set_by", "trial").order_by(
-                    "-start_date", "-pk"
+                    *LATEST_FIRST
                 ),
             ),
         )
     )
-    current = {p.pk: next(iter(p.courses.all())) for p in patients if p.courses.all()}
+    current = {p.pk: courses[0] for p in patients if (courses := p.courses.all())}
     if not current:
         return {}
     ids = list(current)
@@ -65,7 +65,9 @@ def main_outcome_estimates(viewer, patient_ids: Iterable[int]) -> dict[int, Esti
         wanted[p.pk] = (main.outcome, version)
     stored = {
         (e.patient_id, e.outcome): e
-        for e in Estimate.objects.filter(patient_id__in=ids, clinic_id__in=set(clinic_of.values()))
+        for e in Estimate.objects.filter(
+            _wanted_rows(wanted), clinic_id__in=set(clinic_of.values())
+        )
     }
     answer: dict[int, Estimate] = {}
     stale = []
@@ -78,6 +80,17 @@ def main_outcome_estimates(viewer, patient_ids: Iterable[int]) -> dict[int, Esti
     if stale:
         answer.update(_recompute(stale, current, wanted, by_id))
     return answer
+
+
+def _wanted_rows(wanted: dict[int, tuple[str, services.DataVersion]]) -> Q:
+    """Only each patient's main outcome, not the other five of the page's patients."""
+    by_outcome: dict[str, list[int]] = {}
+    for pid, (outcome, _) in wanted.items():
+        by_outcome.setdefault(outcome, []).append(pid)
+    rows = Q()
+    for outcome, pids in sorted(by_outcome.items()):
+        rows |= Q(outcome=outcome, patient_id__in=pids)
+    return rows
 
 
 def _recompute(stale, current, wanted, by_id) -> dict[int, Estimate]:
