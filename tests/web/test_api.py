@@ -1,6 +1,7 @@
 """The JSON API: tokens, the course, check-ins; refusals name the field and change nothing."""
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -199,3 +200,15 @@ def test_the_openapi_document_lists_the_answers_every_operation_may_give(client)
     token = paths["/api/auth/token"]["post"]["responses"]
     assert {"400", "422"} <= set(token)
     assert "401" in token  # a wrong password, not a missing log-in
+
+
+def test_the_dose_time_comes_back_as_the_document_describes_it(api, client, today):
+    body = api("post", "/api/checkins", _checkin(today, dose_time="21:30")).json()
+    assert body["dose_time"] == "21:30:00"
+    document = client.get("/api/openapi.json").json()["components"]["schemas"]
+    [written] = [
+        s
+        for s in document["CheckinOut"]["properties"]["dose_time"]["anyOf"]
+        if s != {"type": "null"}
+    ]
+    assert re.fullmatch(written["pattern"], body["dose_time"])

@@ -19,6 +19,8 @@ TIME_OF_DAY = re.compile(r"\d{2}:\d{2}(:\d{2})?")
 
 def _written_as(pattern: re.Pattern, form: str):
     def check(value):
+        if isinstance(value, dt.date | dt.time):  # a value made in Python, not sent
+            return value
         if isinstance(value, str) and pattern.fullmatch(value):
             return value
         raise ValueError(f"write it as {form}")
@@ -77,7 +79,7 @@ class CheckinOut(Schema):
     date: dt.date
     late: bool
     dose_taken: bool | None
-    dose_time: dt.time | None
+    dose_time: TimeOfDay | None
     ratings: dict[str, int | None]
     side_effects: list[dict[str, str]]
     note: str
