@@ -30,7 +30,7 @@ from lowdose.web.courses.models import (
     SimulatedTruth,
 )
 from lowdose.web.diary.models import CheckIn
-from lowdose.web.evaluation.services import evaluate_course
+from lowdose.web.evaluation.refresh import refresh_estimates
 from lowdose.web.outcomes.alerts import refresh_alerts
 from lowdose.web.outcomes.models import Alert
 
@@ -48,8 +48,8 @@ STAFF = (
 )
 PATIENT_PASSWORD = "ldn-demo-patient"
 PATIENTS_WITH_LOGIN = 2
-#: Alerts and evaluations are computed patient by patient; past this size the daily commands
-#: `lowdose manage raise_alerts` and `lowdose manage refresh_estimates` do it.
+#: Alerts and evaluations are computed while loading a clinic up to this size; past it the
+#: scheduled commands `lowdose manage raise_alerts` and `lowdose manage refresh_estimates` do it.
 PRECOMPUTE_UP_TO = 500
 
 
@@ -102,9 +102,8 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         patients = created[0]
         small = len(patients) <= PRECOMPUTE_UP_TO
         alerts = _raise_alerts(patients) if small else None
-        if small:
-            for patient in patients:  # the dashboard can sort by effect from the first view
-                evaluate_course(patient)
+        if small:  # the dashboard can sort by effect from the first view
+            refresh_estimates(Patient.objects.filter(clinic=clinic))
     return {
         "clinic": DEMO_CLINIC_NAME,
         "users": _log_ins([p.username for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]]),

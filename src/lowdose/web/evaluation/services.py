@@ -258,19 +258,33 @@ def evaluate_course(patient: Patient) -> CourseEvaluation | None:
     main = main_outcome(course, patient.conditions.values_list("condition", flat=True))
     trial = course_trial(course)
     rows = checkin_rows([patient.pk]).get(patient.pk, [])
-    series = build_series(course, rows, trial, medication_dates([patient.pk]).get(patient.pk, []))
-    today = patient.local_today()
-    names = [main.outcome, *(n for n in RATING_NAMES if n != main.outcome)]
     from lowdose.web.diary.models import CheckIn
 
     latest = CheckIn.objects.filter(patient=patient).order_by("-updated_at").first()
     version = data_version(
         course, main.outcome, len(rows), latest.updated_at if latest else None, trial
     )
-    outcomes = evaluate_outcomes(course, series, names, today)
-    evaluation = CourseEvaluation(patient, course, main, outcomes, series, trial, today, version)
-    store_estimates(patient, course, outcomes, version)
+    medications = medication_dates([patient.pk]).get(patient.pk, [])
+    evaluation = evaluate_data(patient, course, main, trial, rows, medications, version)
+    store_estimates(patient, course, evaluation.outcomes, version)
     return evaluation
+
+
+def evaluate_data(
+    patient: Patient,
+    course: Course,
+    main: MainChoice,
+    trial: Trial | None,
+    rows: Sequence[Row],
+    medication_changes: Iterable[dt.date],
+    version: DataVersion,
+) -> CourseEvaluation:
+    """Every daily rating of the course evaluated on data already read, main outcome first."""
+    series = build_series(course, rows, trial, medication_changes)
+    today = patient.local_today()
+    names = [main.outcome, *(n for n in RATING_NAMES if n != main.outcome)]
+    outcomes = evaluate_outcomes(course, series, names, today)
+    return CourseEvaluation(patient, course, main, outcomes, series, trial, today, version)
 
 
 def _finite(value: float | None) -> float | None:

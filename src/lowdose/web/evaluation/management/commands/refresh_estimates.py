@@ -1,26 +1,28 @@
-"""Evaluate every current course, so that the dashboard can sort all patients by their main
-outcome (run nightly, e.g. from cron; pages refresh what they show on their own)."""
+"""Evaluate every current course whose data changed, so that the dashboard can sort all patients
+by their main outcome (run it often, e.g. every few minutes from cron: a run with nothing new is
+cheap; pages refresh what they show on their own)."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from lowdose.web.courses.models import Patient
-from lowdose.web.evaluation.services import evaluate_course
+from lowdose.web.evaluation.refresh import refresh_estimates
 
 
 class Command(BaseCommand):
-    help = "Recompute the cached evaluation of every patient's current course."
+    help = "Recompute the cached evaluation of every patient's current course whose data changed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Recompute every course, changed or not (after an update of the analysis).",
+        )
 
     def handle(self, *args, **options) -> None:
-        patients = (
-            Patient.objects.filter(courses__isnull=False)
-            .select_related("clinic")
-            .distinct()
-            .iterator(chunk_size=500)
+        done = refresh_estimates(Patient.objects.all(), everything=options["all"])
+        self.stdout.write(
+            f"Evaluated the courses of {done.evaluated} patient(s); "
+            f"{done.unchanged} unchanged since their last evaluation."
         )
-        count = 0
-        for patient in patients:
-            evaluate_course(patient)
-            count += 1
-        self.stdout.write(f"Evaluated the courses of {count} patient(s).")
