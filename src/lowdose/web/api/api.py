@@ -56,7 +56,7 @@ class Session(SessionAuth):
 #: Answers any operation may give besides its own, from the handlers below and django-ninja's:
 #: (status, when it applies, description).
 API_WIDE_ANSWERS = (
-    (400, "body", "The body is not JSON."),
+    (400, "input", "The body is not JSON, or a value holds a NUL character."),
     (401, "secured", "Log in or send a valid token."),
     (403, "secured write", "A write with the session but without its CSRF token."),
     (404, "secured", "Not found, or not the caller's to see."),
@@ -81,8 +81,6 @@ class LowdoseAPI(NinjaAPI):
 
 def _applies(method: str, operation: dict) -> set[str]:
     applies = set()
-    if "requestBody" in operation:
-        applies.add("body")
     if operation.get("security"):
         applies.add("secured")
         if method.upper() not in ("GET", "HEAD", "OPTIONS"):
