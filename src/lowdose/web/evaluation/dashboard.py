@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 
-from lowdose.web.courses.models import LATEST_FIRST, Course, Patient, PatientCondition
+from lowdose.web.courses.models import Patient
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation import services
 from lowdose.web.evaluation.models import Estimate
@@ -26,38 +26,24 @@ def main_outcome_estimates(viewer, patient_ids: Iterable[int]) -> dict[int, Esti
     ``Estimate.status`` is ``"ok"`` or ``"not_enough"`` (``Estimate.message`` says what is
     missing).
     """
-    patients = list(
-        Patient.objects.visible_to(viewer)
-        .filter(pk__in=list(patient_ids))
-        .select_related("clinic")
-        .prefetch_related(
-            Prefetch("conditions", queryset=PatientCondition.objects.only("patient", "condition")),
-            Prefetch(
-                "courses",
-                queryset=Course.objects.select_related("main_outcome__set_by", "trial").order_by(
-                    *LATEST_FIRST
-                ),
-            ),
-        )
+    courses = services.current_courses(
+        Patient.objects.visible_to(viewer).filter(pk__in=list(patient_ids))
     )
-    current = {p.pk: courses[0] for p in patients if (courses := p.courses.all())}
-    if not current:
+    if not courses:
         return {}
-    ids = list(current)
+    ids = [p.pk for p, _, _ in courses]
     versions = {
         row["patient_id"]: (row["n"], row["last"])
         for row in CheckIn.objects.filter(patient_id__in=ids)
         .values("patient_id")
         .annotate(n=Count("id"), last=Max("updated_at"))
     }
-    by_id = {p.pk: p for p in patients}
-    clinic_of = {p.pk: p.clinic_id for p in patients}
+    by_id = {p.pk: p for p, _, _ in courses}
+    clinic_of = {p.pk: p.clinic_id for p, _, _ in courses}
+    current = {p.pk: course for p, course, _ in courses}
     wanted = {}
-    for p in patients:
-        if p.pk not in current:
-            continue
-        course = current[p.pk]
-        main = services.main_outcome(course, [c.condition for c in p.conditions.all()])
+    for p, course, conditions in courses:
+        main = services.main_outcome(course, conditions)
         count, last = versions.get(p.pk, (0, None))
         version = services.data_version(
             course, main.outcome, count, last, services.course_trial(course)

@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from lowdose.ratings import RATING_NAMES
-from lowdose.web.courses.models import LATEST_FIRST, Course, Patient, PatientCondition
+from lowdose.web.courses.models import Patient
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation import services
 from lowdose.web.evaluation.models import Estimate
@@ -38,10 +38,7 @@ def refresh_estimates(patients: QuerySet[Patient], *, everything: bool = False) 
     were stored (each one with ``everything``, e.g. after a change to the analysis itself) and
     store every outcome's estimate, the main outcome marked."""
     ids = list(
-        patients.filter(courses__isnull=False)
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        patients.filter(latest_course__isnull=False).order_by("pk").values_list("pk", flat=True)
     )
     evaluated = 0
     for batch in _batches(ids, BATCH_SIZE):
@@ -57,19 +54,7 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 def _refresh_batch(ids: Sequence[int], everything: bool) -> int:
     """Evaluate the stale patients among ``ids``; returns how many were evaluated."""
-    patients = list(
-        Patient.objects.filter(pk__in=ids)
-        .select_related("clinic")
-        .prefetch_related(
-            Prefetch("conditions", queryset=PatientCondition.objects.only("patient", "condition")),
-            Prefetch(
-                "courses",
-                queryset=Course.objects.select_related("main_outcome__set_by", "trial").order_by(
-                    *LATEST_FIRST
-                ),
-            ),
-        )
-    )
+    courses = services.current_courses(Patient.objects.filter(pk__in=ids))
     versions = {
         row["patient_id"]: (row["n"], row["last"])
         for row in CheckIn.objects.filter(patient_id__in=ids)
@@ -82,12 +67,8 @@ def _refresh_batch(ids: Sequence[int], everything: bool) -> int:
     ):
         stored.setdefault(patient_id, set()).add(tuple(row))
     plans = []
-    for patient in patients:
-        courses = patient.courses.all()
-        if not courses:  # its only course was deleted since the patients were listed
-            continue
-        course = courses[0]
-        main = services.main_outcome(course, [c.condition for c in patient.conditions.all()])
+    for patient, course, conditions in courses:
+        main = services.main_outcome(course, conditions)
         trial = services.course_trial(course)
         count, last = versions.get(patient.pk, (0, None))
         version = services.data_version(course, main.outcome, count, last, trial)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lowdose.analysis import (
@@ -26,7 +26,7 @@ from lowdose.analysis import (
 )
 from lowdose.analysis.evaluate import MIN_DAYS_PER_PHASE
 from lowdose.ratings import RATING_NAMES, RATINGS_BY_NAME
-from lowdose.web.courses.models import Course, Patient
+from lowdose.web.courses.models import Course, Patient, PatientCondition
 from lowdose.web.evaluation.defaults import default_outcome, describe_default
 from lowdose.web.evaluation.models import Estimate, MainOutcome, Trial
 
@@ -100,6 +100,21 @@ def build_series(
         phases.append(in_trial or Phase(course.phase_on(row[0]).value))
     values = {name: [r[i + 1] for r in rows] for i, name in enumerate(RATING_NAMES)}
     return make_series([r[0] for r in rows], phases, values, medication_changes)
+
+
+def current_courses(patients: QuerySet[Patient]) -> list[tuple[Patient, Course, list[str]]]:
+    """Each of ``patients`` that has a course, with its current course (the main outcome chosen
+    for it and its trial read along) and the patient's condition codes, in two queries."""
+    found = list(
+        patients.filter(latest_course__isnull=False).select_related(
+            "clinic", "latest_course__main_outcome__set_by", "latest_course__trial"
+        )
+    )
+    conditions: dict[int, list[str]] = {}
+    codes = PatientCondition.objects.filter(patient_id__in=[p.pk for p in found])
+    for patient_id, code in codes.values_list("patient_id", "condition"):
+        conditions.setdefault(patient_id, []).append(code)
+    return [(p, p.latest_course, conditions.get(p.pk, [])) for p in found]
 
 
 def checkin_rows(patient_ids: Iterable[int]) -> dict[int, list[Row]]:
