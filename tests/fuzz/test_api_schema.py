@@ -125,7 +125,7 @@ def _strategy(operation, mode, fixed: dict):
 )
 def test_operation(world, today, credentials, wsgi_calls, operation, mode):
     names = callers(operation)
-    known = {k: v for k, v in path_values(world, today).items() if k in operation.path}
+    known = {k: v for k, v in path_values(world, today).items() if f"{{{k}}}" in operation.path}
     positive = mode is GenerationMode.POSITIVE
 
     @fuzz_settings(EXAMPLES[mode])
