@@ -1,6 +1,8 @@
 """A NUL character anywhere in a request is refused (400) before any view runs: PostgreSQL can
 neither store nor compare text holding one, so it used to end in a server error there."""
 
+import json
+
 import pytest
 
 from lowdose.web.accounts.models import ApiToken
@@ -32,12 +34,13 @@ def test_a_form_with_a_nul_is_refused_and_stores_nothing(client, people):
     assert not Medication.objects.filter(name__startswith="Tram").exists()
 
 
-def test_an_api_body_with_a_nul_is_refused_and_stores_nothing(client, people, today):
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_an_api_body_with_a_nul_is_refused_and_stores_nothing(client, people, today, content_type):
     token = ApiToken.issue(people.anna.user)
     response = client.post(
         "/api/checkins",
-        {"date": today.isoformat(), "note": "a\x00b"},
-        content_type="application/json",
+        json.dumps({"date": today.isoformat(), "note": "a\x00b"}),
+        content_type=content_type,
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 400
