@@ -128,9 +128,14 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
     )
 
 
+def _main_estimates() -> QuerySet[Estimate]:
+    """The patient's cached estimate of the main outcome, when there is one."""
+    return Estimate.objects.filter(patient=OuterRef("pk"), is_main=True, status="ok")
+
+
 def _with_main_outcome(rows: QuerySet[Patient]) -> QuerySet[Patient]:
     """The cached improvement and responder class of each course's main outcome."""
-    main = Estimate.objects.filter(patient=OuterRef("pk"), is_main=True, status="ok")
+    main = _main_estimates()
     return rows.annotate(
         main_improvement=Subquery(main.values("percent_improvement")[:1]),
         main_responder=Subquery(main.values("responder")[:1]),
@@ -175,10 +180,11 @@ def _filtered(rows: QuerySet[Patient], filters: Filters) -> QuerySet[Patient]:
         rows = rows.filter(phase=filters.phase)
     if filters.alerts_only:  # a semi-join, rather than counting every patient's alerts
         rows = rows.filter(Exists(Alert.objects.open().filter(patient=OuterRef("pk"))))
+    # semi-joins over the main estimates, rather than looking each patient's up
     if filters.responder == "not_estimated":
-        rows = rows.filter(main_responder__isnull=True)
+        rows = rows.filter(~Exists(_main_estimates()))
     elif filters.responder:
-        rows = rows.filter(main_responder=filters.responder)
+        rows = rows.filter(Exists(_main_estimates().filter(responder=filters.responder)))
     return rows
 
 
