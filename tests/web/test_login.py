@@ -18,6 +18,19 @@ def test_a_wrong_password_says_so_and_logs_no_one_in(client, people):
     assert client.get("/me/").status_code == 302
 
 
+def test_a_username_longer_than_any_is_refused_before_logging_in(client, people):
+    response = client.post("/login/", {"username": "x" * 300, "password": PASSWORD})
+    assert response.status_code == 200  # the form again, not a server error on PostgreSQL
+    assert "correct username and password" in response.content.decode()
+    token = client.post(
+        "/api/auth/token",
+        {"username": "x" * 300, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert token.status_code == 422
+    assert token.json()["field"] == "username"
+
+
 def test_log_out_needs_a_post(client, people):
     client.force_login(people.anna.user)
     assert client.get("/logout/").status_code == 405

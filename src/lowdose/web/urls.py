@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from lowdose.web.accounts import twofactor
 from lowdose.web.accounts import views as account_views
+from lowdose.web.accounts.forms import LoginForm
 from lowdose.web.api.api import api
 from lowdose.web.courses import views as course_views
 from lowdose.web.diary import views as diary_views
@@ -35,7 +36,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

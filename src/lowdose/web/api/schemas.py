@@ -43,7 +43,7 @@ class Strict(Schema):
 
 
 class TokenRequest(Strict):
-    username: str
+    username: str = Field(max_length=150)  # as long as a username can be
     password: str
     otp: str | None = Field(default=None, description="Staff: the current authenticator code.")
 
