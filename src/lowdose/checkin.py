@@ -51,16 +51,23 @@ def validate_checkin(
     ratings: Mapping[str, Any],
     side_effects: Sequence[tuple[str, str]] = (),
     note: str = "",
+    born: dt.date | None = None,
 ) -> Checkin:
-    """Check a day's entry against the patient's local ``today``.
+    """Check a day's entry against the patient's local ``today`` (and date of birth, ``born``).
 
-    A past date is accepted and marked late; a future date is refused. Ratings must be whole
+    A past date is accepted and marked late; a future date, or one before the patient was born,
+    is refused. Ratings must be whole
     numbers from 0 to 10 for known rating names; ``None`` means skipped. Side effects are
     ``(name, severity)`` pairs, each effect at most once.
     """
     if date > today:
         raise CheckinError(
             f"{date:%-d %B %Y} is in the future; check-ins are for today or earlier.", field="date"
+        )
+    if born is not None and date < born:
+        raise CheckinError(
+            f"{date:%-d %B %Y} is before the date of birth on record ({born:%-d %B %Y}).",
+            field="date",
         )
     if dose_time is not None and not dose_taken:
         raise CheckinError(

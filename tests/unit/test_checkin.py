@@ -34,10 +34,15 @@ def test_a_past_day_is_late():
     assert check(date=TODAY - dt.timedelta(days=1)).late is True
 
 
+def test_the_day_of_birth_itself_may_be_recorded():
+    assert check(date=dt.date(1990, 5, 17), born=dt.date(1990, 5, 17)).late is True
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "words"),
     [
         ({"date": TODAY + dt.timedelta(days=1)}, "date", "future"),
+        ({"date": dt.date(148, 3, 1), "born": dt.date(1990, 5, 17)}, "date", "date of birth"),
         ({"ratings": {"pain": 11}}, "ratings.pain", "between 0 and 10"),
         ({"ratings": {"pain": -1}}, "ratings.pain", "between 0 and 10"),
         ({"ratings": {"pain": 2.5}}, "ratings.pain", "whole number"),

@@ -125,6 +125,7 @@ def test_list_check_ins_between_dates(api, today):
         ({"ratings": {"happiness": 4}}, "ratings.happiness"),
         ({"date": "2999-01-01"}, "date"),
         ({"date": "22/11/2026"}, "date"),
+        ({"date": "0148-03-01"}, "date"),  # before Anna was born
         ({"side_effects": [{"name": "hiccups", "severity": "mild"}]}, "side_effects"),
         ({"side_effects": [{"name": "nausea", "severity": "awful"}]}, "side_effects"),
         ({"patient": 1}, "patient"),

@@ -65,6 +65,7 @@ def test_the_form_shows_an_earlier_entry_for_correction(client, anna, today):
     ("change", "field", "message"),
     [
         ({"date": "2999-01-01"}, "date", "in the future"),
+        ({"date": "1901-01-01"}, "date", "before the date of birth"),
         ({"pain": "11"}, "pain", "not one of the available choices"),
         ({"pain": "-1"}, "pain", "not one of the available choices"),
         ({"fatigue": "lots"}, "fatigue", "not one of the available choices"),

@@ -222,6 +222,7 @@ def save_checkin(request: HttpRequest, payload: CheckinIn):
         ratings=payload.ratings,
         side_effects=[(s.name, s.severity) for s in payload.side_effects],
         note=payload.note,
+        born=patient.date_of_birth,
     )
     row, created = record_checkin(
         patient, entry, client_id=payload.client_id, entered_by=request.auth

@@ -29,9 +29,17 @@ class CheckinForm(forms.Form):
         label="Anything else (optional)",
     )
 
-    def __init__(self, *args, today: dt.date, expects_dose: bool = True, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        today: dt.date,
+        born: dt.date | None = None,
+        expects_dose: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        self.born = born
         self.expects_dose = expects_dose
         for rating in DAILY_RATINGS:
             self.fields[rating.name] = forms.ChoiceField(
@@ -71,6 +79,7 @@ class CheckinForm(forms.Form):
                     if data.get(f"se_{effect.value}")
                 ],
                 note=data.get("note", ""),
+                born=self.born,
             )
         except CheckinError as error:
             field = (error.field or "").removeprefix("ratings.")

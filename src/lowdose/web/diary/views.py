@@ -51,7 +51,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request)
     today = patient.local_today()
     if request.method == "POST":
-        form = CheckinForm(request.POST, today=today)
+        form = CheckinForm(request.POST, today=today, born=patient.date_of_birth)
         if form.is_valid():
             row, created = record_checkin(patient, form.entry, entered_by=request.user)
             audit.record(request, "create" if created else "update", row, patient_id=patient.pk)
