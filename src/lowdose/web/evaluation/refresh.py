@@ -15,14 +15,25 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 
 from lowdose.ratings import RATING_NAMES
-from lowdose.web.courses.models import Patient
+from lowdose.web.courses.models import Course, Patient
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation import services
-from lowdose.web.evaluation.models import Estimate
+from lowdose.web.evaluation.models import Estimate, Trial
 
 #: Patients per batch: enough that queries are few, few enough that a batch's check-ins
 #: (about 365 rows a patient after a year) stay a few megabytes.
 BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class _Stale:
+    """A patient to evaluate again, with what was read to find out."""
+
+    patient: Patient
+    course: Course
+    main: services.MainChoice
+    trial: Trial | None
+    version: services.DataVersion
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ def _refresh_batch(ids: Sequence[int], everything: bool) -> int:
         "patient_id", "clinic_id", "course_id", "outcome", "is_main", "data_version"
     ):
         stored.setdefault(patient_id, set()).add(tuple(row))
-    plans = []
+    stale = []
     for patient, course, conditions in courses:
         main = services.main_outcome(course, conditions)
         trial = services.course_trial(course)
@@ -77,24 +88,29 @@ def _refresh_batch(ids: Sequence[int], everything: bool) -> int:
             for name in RATING_NAMES
         }
         if everything or stored.get(patient.pk) != expected:
-            plans.append((patient, course, main, trial, version))
-    _evaluate_and_store(plans)
-    return len(plans)
+            stale.append(_Stale(patient, course, main, trial, version))
+    _evaluate_and_store(stale)
+    return len(stale)
 
 
-def _evaluate_and_store(plans: list[tuple]) -> None:
-    ids = [patient.pk for patient, *_ in plans]
+def _evaluate_and_store(stale: list[_Stale]) -> None:
+    ids = [s.patient.pk for s in stale]
     rows = services.checkin_rows(ids)
     medications = services.medication_dates(ids)
     estimates = []
-    for patient, course, main, trial, version in plans:
+    for s in stale:
         evaluation = services.evaluate_data(
-            patient, course, main, trial, rows.get(patient.pk, []),
-            medications.get(patient.pk, []), version,
+            s.patient, s.course, s.main, s.trial, rows.get(s.patient.pk, []),
+            medications.get(s.patient.pk, []), s.version,
         )  # fmt: skip
         estimates += [
             services.estimate_row(
-                patient, patient.clinic_id, course, item, version, is_main=item.name == main.outcome
+                s.patient,
+                s.patient.clinic_id,
+                s.course,
+                item,
+                s.version,
+                is_main=item.name == s.main.outcome,
             )
             for item in evaluation.outcomes
         ]
