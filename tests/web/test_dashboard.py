@@ -298,6 +298,27 @@ def test_of_two_courses_the_later_start_is_current_whatever_the_order_written(no
     assert _row(nora, "Anna").course_id == earlier.pk == people.anna.current_course().pk
 
 
+def test_the_last_check_in_follows_new_moved_and_deleted_check_ins(client, people, today):
+    yesterday = today - dt.timedelta(days=1)
+    client.force_login(people.nora)
+    assert _row(client, "Anna").last_checkin == yesterday
+    client.force_login(people.anna.user)
+    client.post("/me/checkin/", {"date": today.isoformat(), "dose_taken": "yes", "pain": "3"})
+    assert CheckIn.objects.filter(patient=people.anna, date=today).exists()
+    nora = client
+    nora.force_login(people.nora)
+    assert _row(nora, "Anna").last_checkin == today
+    assert _names(nora.get("/dashboard/?sort=last&dir=desc"))[0] == "Anna"
+    moved = CheckIn.objects.get(patient=people.anna, date=today)
+    moved.date = today - dt.timedelta(days=30)  # corrected in the admin
+    moved.save()
+    assert _row(nora, "Anna").last_checkin == yesterday
+    CheckIn.objects.filter(patient=people.anna, date__gte=today - dt.timedelta(days=3)).delete()
+    assert _row(nora, "Anna").last_checkin == today - dt.timedelta(days=4)
+    CheckIn.objects.filter(patient=people.anna).delete()
+    assert _row(nora, "Anna").last_checkin is None
+
+
 def _course(patient, prescriber, today, start: int, maintenance=None, stop=None, doses=()):
     """A course starting ``start`` days from today (negative: in the past), with dose steps as
     (days from today, mg)."""
@@ -347,6 +368,8 @@ def test_every_phase_filter_and_dose_agree_with_the_course_model(nora, people, t
         assert rows[name].phase == (phase.value if phase else None), name
         shown = rows[name].dose_mg if rows[name].days_on else None  # as the table shows it
         assert shown == dose, name
+        last = CheckIn.objects.filter(patient=patient).order_by("date").last()
+        assert rows[name].last_checkin == (last.date if last else None), name
     for phase in ("baseline", "titration", "maintenance", "stopped"):
         expected = sorted(n for n in patients if rows[n].phase == phase)
         assert sorted(_names(nora.get(f"/dashboard/?phase={phase}"))) == expected
@@ -369,3 +392,17 @@ def test_the_migration_points_existing_patients_at_their_latest_course(people, t
         "Ben": None,
         "Sara": people.sara.current_course().pk,
     }
+
+
+def test_the_migration_dates_existing_patients_latest_check_in(people, today):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "lowdose.web.courses.migrations.0004_patient_last_checkin_on"
+    )
+    Patient.objects.update(last_checkin_on=None)  # as the added column starts
+    migration.date_latest_checkins(apps, None)
+    dates = dict(Patient.objects.values_list("user__first_name", "last_checkin_on"))
+    assert dates == {"Anna": today - dt.timedelta(days=1), "Ben": None, "Sara": None}

@@ -99,6 +99,7 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         staff = _create_staff(clinic)
         created = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
         _insert_checkins(clinic_data, created, advance)
+        Patient.objects.filter(clinic=clinic).refresh_last_checkin()  # COPY skips save()
         patients = created[0]
         small = len(patients) <= PRECOMPUTE_UP_TO
         alerts = _raise_alerts(patients) if small else None

@@ -36,6 +36,15 @@ class PatientQuerySet(models.QuerySet):
         latest = Course.objects.filter(patient=models.OuterRef("pk")).order_by(*LATEST_FIRST)
         return self.update(latest_course=models.Subquery(latest.values("pk")[:1]))
 
+    def refresh_last_checkin(self) -> int:
+        """Set each patient's date of the latest check-in again, in one UPDATE; returns the number
+        of patients. CheckIn.save() and deletes do this themselves: call it after writing
+        check-ins in bulk."""
+        from lowdose.web.diary.models import CheckIn  # the diary app builds on this one
+
+        latest = CheckIn.objects.filter(patient=models.OuterRef("pk")).order_by("-date")
+        return self.update(last_checkin_on=models.Subquery(latest.values("date")[:1]))
+
     def visible_to(self, user) -> PatientQuerySet:
         """The patients ``user`` may see: their own record, or their clinic's for staff."""
         if not user.is_authenticated or not user.is_active:
@@ -71,6 +80,14 @@ class Patient(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The course current_course() returns, kept for set-based queries.",
+    )
+    # Likewise for sorting a clinic by the latest check-in; written only by
+    # PatientQuerySet.refresh_last_checkin.
+    last_checkin_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The date of the latest check-in, kept for set-based queries.",
     )
 
     objects = PatientQuerySet.as_manager()

@@ -1,9 +1,10 @@
 """The dashboard's rows, computed in the database: one query for a page, whatever the clinic size.
 
 Every column a clinician can sort or filter by is an SQL expression on the patient row (the
-current course, joined through ``Patient.latest_course``; dose in effect, doses taken in the last
-14 days, last check-in, open alerts), so sorting and paging happen in the database and the number
-of queries does not grow with the number of patients.
+current course, joined through ``Patient.latest_course``; the last check-in, kept in
+``Patient.last_checkin_on``; dose in effect, doses taken in the last 14 days, open alerts), so
+sorting and paging happen in the database and the number of queries does not grow with the
+number of patients.
 """
 
 from __future__ import annotations
@@ -102,16 +103,15 @@ def _annotated(patients: QuerySet[Patient], today: dt.date) -> QuerySet[Patient]
         .annotate(n=Count("pk"))
         .values("n")
     )
-    # The current course is a join (Patient.latest_course), not a lookup per patient: a phase
-    # filter or a sort by day of course reads every patient of the clinic.
+    # The current course and the latest check-in are kept on the patient row (latest_course,
+    # last_checkin_on), not looked up per patient: a phase filter or a sort by day of course or
+    # by last check-in reads every patient of the clinic.
     rows = patients.select_related("user").annotate(
         course_id=F("latest_course_id"),
         course_start=F("latest_course__start_date"),
         maintenance_start=F("latest_course__maintenance_start"),
         stopped_on=F("latest_course__stopped_on"),
-        last_checkin=Subquery(
-            CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-date").values("date")[:1]
-        ),
+        last_checkin=F("last_checkin_on"),
         doses_taken=Coalesce(Subquery(doses, output_field=IntegerField()), Value(0)),
         open_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), Value(0)),
     )

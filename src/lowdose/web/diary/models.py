@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from lowdose.checkin import Checkin
 from lowdose.ratings import DAILY_RATINGS, RATING_NAMES
@@ -60,6 +62,15 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"Check-in of {self.patient} on {self.date}"
 
+    def save(self, *args, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "date" not in fields:
+            super().save(*args, **kwargs)
+            return  # the latest check-in's date cannot have changed
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            Patient.objects.filter(pk=self.patient_id).refresh_last_checkin()
+
     def ratings(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in RATING_NAMES}
 
@@ -76,3 +87,9 @@ class CheckIn(models.Model):
             for s in entry.side_effects
         ]
         self.note = entry.note
+
+
+@receiver(post_delete, sender=CheckIn, dispatch_uid="diary_last_checkin_after_delete")
+def _date_the_previous_checkin(sender, instance: CheckIn, **kwargs) -> None:
+    """Deleting a check-in (the admin, a queryset) makes the one before it the latest again."""
+    Patient.objects.filter(pk=instance.patient_id).refresh_last_checkin()
