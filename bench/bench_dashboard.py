@@ -9,6 +9,11 @@ Load the clinic first (SQLite in LOWDOSE_DATA_DIR, or PostgreSQL with DATABASE_U
 Prints median and 95th percentile of the server time (Django's test client, in process, so no
 network) and the number of database queries for each page. Targets: dashboard p95 ≤ 200 ms with
 a query count that does not grow with the clinic; patient chart ≤ 250 ms; PDF report ≤ 2 s.
+
+PostgreSQL plans from the statistics autovacuum gathers; on a server with autovacuum off (as in
+CI), run ``VACUUM ANALYZE`` after loading to measure what a running installation would see, and
+say which it was. Note the load average (``uptime``) with the numbers: other work on the machine
+moves them by tens of milliseconds.
 """
 
 from __future__ import annotations
