@@ -56,3 +56,21 @@ def make_plan(people):
         start_date=people.course.start_date,
         created_by=people.nora,
     )
+
+
+def start_form(first_dose: dt.date, **changes) -> dict:
+    """The Start LDN form: 1 mg, 1 mg more every 7 days to 4.5 mg (ceiling 6 mg), capsules at
+    bedtime, first dose on ``first_dose`` after 14 baseline days; ``changes`` replace fields."""
+    data = {
+        "start": "1 mg",
+        "step": "1",
+        "every": "7",
+        "target": "4.5 mg",
+        "ceiling": "6 mg",
+        "form": "capsule",
+        "time": "bedtime",
+        "start_date": first_dose.isoformat(),
+        "baseline_start": (first_dose - dt.timedelta(days=14)).isoformat(),
+        "action": "start",
+    }
+    return {**data, **changes}

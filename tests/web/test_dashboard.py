@@ -11,7 +11,7 @@ from lowdose.web.accounts.models import User
 from lowdose.web.courses.models import Course, DoseChange, Patient, PatientCondition
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.outcomes.models import Alert
-from tests.builders import write_diary
+from tests.builders import start_form, write_diary
 
 
 @pytest.fixture
@@ -211,21 +211,6 @@ def _row(client, name: str):
     return next(p for p in rows if p.user.first_name == name)
 
 
-def _restart_plan(first_dose: dt.date) -> dict:
-    return {
-        "start": "1 mg",
-        "step": "1",
-        "every": "7",
-        "target": "4.5 mg",
-        "ceiling": "6 mg",
-        "form": "capsule",
-        "time": "bedtime",
-        "start_date": first_dose.isoformat(),
-        "baseline_start": (first_dose - dt.timedelta(days=14)).isoformat(),
-        "action": "start",
-    }
-
-
 def test_a_new_course_after_a_stopped_one_shows_at_once(nora, people, today):
     people.course.stopped_on = today - dt.timedelta(days=10)
     people.course.save()
@@ -233,7 +218,7 @@ def test_a_new_course_after_a_stopped_one_shows_at_once(nora, people, today):
     assert (anna.phase, anna.days_on) == ("stopped", None)
     assert _names(nora.get("/dashboard/?phase=stopped")) == ["Anna"]
 
-    response = nora.post(f"/patients/{people.anna.pk}/start/", _restart_plan(today))
+    response = nora.post(f"/patients/{people.anna.pk}/start/", start_form(today))
     assert response.status_code == 302
     anna = _row(nora, "Anna")
     new = Course.objects.exclude(pk=people.course.pk).get(patient=people.anna)

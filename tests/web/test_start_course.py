@@ -9,22 +9,7 @@ import pytest
 from lowdose.web.accounts.models import AuditEvent
 from lowdose.web.courses.models import Course, DoseChange, Medication
 from lowdose.web.safety.models import Override, Plan
-
-
-def _plan(first_dose: dt.date, **changes) -> dict:
-    data = {
-        "start": "1 mg",
-        "step": "1",
-        "every": "7",
-        "target": "4.5 mg",
-        "ceiling": "6 mg",
-        "form": "capsule",
-        "time": "bedtime",
-        "start_date": first_dose.isoformat(),
-        "baseline_start": (first_dose - dt.timedelta(days=14)).isoformat(),
-        "action": "start",
-    }
-    return {**data, **changes}
+from tests.builders import start_form
 
 
 def _start(client, patient, data):
@@ -33,7 +18,7 @@ def _start(client, patient, data):
 
 def test_the_preview_shows_the_steps_and_saves_nothing(client, people, today):
     client.force_login(people.nora)
-    response = _start(client, people.ben, _plan(today, action="preview", target="6 mg"))
+    response = _start(client, people.ben, start_form(today, action="preview", target="6 mg"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Steps of this plan" in page
@@ -44,7 +29,7 @@ def test_the_preview_shows_the_steps_and_saves_nothing(client, people, today):
 def test_start_creates_the_course_the_plan_and_the_dose_changes(client, people, today):
     client.force_login(people.nora)
     start = today + dt.timedelta(days=14)
-    response = _start(client, people.ben, _plan(start))
+    response = _start(client, people.ben, start_form(start))
     assert response.status_code == 302
     assert response.url == f"/patients/{people.ben.pk}/plan/"
     course = Course.objects.get(patient=people.ben)
@@ -64,7 +49,7 @@ def test_start_creates_the_course_the_plan_and_the_dose_changes(client, people, 
 
 def test_micrograms_are_read_as_milligrams(client, people, today):
     client.force_login(people.nora)
-    _start(client, people.ben, _plan(today, start="500 mcg", step="0.5", target="1.5"))
+    _start(client, people.ben, start_form(today, start="500 mcg", step="0.5", target="1.5"))
     plan = Plan.objects.get(course__patient=people.ben)
     assert plan.start_mg == Decimal("0.5")
 
@@ -87,7 +72,7 @@ def test_bad_plans_are_refused_naming_the_field_and_nothing_is_saved(
     client, people, today, changes, words
 ):
     client.force_login(people.nora)
-    response = _start(client, people.ben, _plan(today, **changes))
+    response = _start(client, people.ben, start_form(today, **changes))
     assert response.status_code == 422
     assert words in response.content.decode()
     assert not Course.objects.filter(patient=people.ben).exists()
@@ -96,7 +81,7 @@ def test_bad_plans_are_refused_naming_the_field_and_nothing_is_saved(
 
 def test_a_baseline_after_the_first_dose_is_refused(client, people, today):
     client.force_login(people.nora)
-    data = _plan(today, baseline_start=(today + dt.timedelta(days=1)).isoformat())
+    data = start_form(today, baseline_start=(today + dt.timedelta(days=1)).isoformat())
     response = _start(client, people.ben, data)
     assert response.status_code == 422
     assert "The baseline must begin on or before the first dose." in response.content.decode()
@@ -107,7 +92,7 @@ def test_an_opioid_blocks_the_start(client, people, today):
     client.force_login(people.nora)
     page = client.get(f"/patients/{people.ben.pk}/start/").content.decode()
     assert "LDN cannot start while the medication list has a contraindicated medication" in page
-    response = _start(client, people.ben, _plan(today))
+    response = _start(client, people.ben, start_form(today))
     assert response.status_code == 409
     assert "LDN cannot start: the medication list has a contraindicated medication" in (
         response.content.decode()
@@ -136,7 +121,7 @@ def test_an_override_with_a_reason_lets_the_course_start(client, people, today):
     page = client.get(f"/patients/{people.ben.pk}/").content.decode()
     assert "Contraindication overridden by Nora North" in page
     assert reason in page
-    assert _start(client, people.ben, _plan(today)).status_code == 302
+    assert _start(client, people.ben, start_form(today)).status_code == 302
     assert Course.objects.filter(patient=people.ben).exists()
 
 
@@ -145,10 +130,10 @@ def test_a_new_opioid_after_the_override_blocks_again(client, people, today):
     client.force_login(people.nora)
     client.post(f"/patients/{people.ben.pk}/override/", {"reason": "Agreed with pain team."})
     client.post(f"/patients/{people.ben.pk}/medications/", {"name": "Vitamin D"})
-    assert _start(client, people.ben, _plan(today)).status_code == 302  # same opioid: covered
+    assert _start(client, people.ben, start_form(today)).status_code == 302  # same opioid: covered
     Course.objects.filter(patient=people.ben).update(stopped_on=today)
     client.post(f"/patients/{people.ben.pk}/medications/", {"name": "Oxycodone 5 mg"})
-    assert _start(client, people.ben, _plan(today)).status_code == 409
+    assert _start(client, people.ben, start_form(today)).status_code == 409
 
 
 @pytest.mark.parametrize("reason", ["", "ok", "         "])
@@ -171,7 +156,7 @@ def test_there_is_nothing_to_override_on_a_clear_list(client, people):
 
 def test_a_patient_on_a_course_cannot_start_another(client, people, today):
     client.force_login(people.nora)
-    response = _start(client, people.anna, _plan(today))
+    response = _start(client, people.anna, start_form(today))
     assert response.status_code == 409
     assert "already on an LDN course" in response.content.decode()
     assert Course.objects.filter(patient=people.anna).count() == 1
@@ -182,7 +167,7 @@ def test_only_the_clinic_clinician_may_start(client, people, today, name):
     person = getattr(people, name)
     client.force_login(getattr(person, "user", person))
     assert client.get(f"/patients/{people.ben.pk}/start/").status_code == 404
-    assert _start(client, people.ben, _plan(today)).status_code == 404
+    assert _start(client, people.ben, start_form(today)).status_code == 404
     assert not Course.objects.filter(patient=people.ben).exists()
 
 
@@ -192,7 +177,7 @@ def test_the_demo_patient_on_tramadol_is_blocked(client, people, today):
 
     Medication.objects.create(patient=people.ben, name=OPIOID_MEDICATION)
     client.force_login(people.nora)
-    assert _start(client, people.ben, _plan(today)).status_code == 409
+    assert _start(client, people.ben, start_form(today)).status_code == 409
 
 
 def test_a_pending_course_gets_its_plan_and_no_second_course(client, people, today):
@@ -204,7 +189,7 @@ def test_a_pending_course_gets_its_plan_and_no_second_course(client, people, tod
     client.force_login(people.nora)
     page = client.get(f"/patients/{people.ben.pk}/").content.decode()
     assert "has no titration plan yet" in page
-    assert _start(client, people.ben, _plan(first)).status_code == 302
+    assert _start(client, people.ben, start_form(first)).status_code == 302
     course = Course.objects.get(patient=people.ben)
     assert course.pk == pending.pk
     assert course.plan.start_mg == Decimal(1)
@@ -219,7 +204,7 @@ def test_a_pending_course_with_an_opioid_is_blocked(client, people, today):
     )
     Medication.objects.create(patient=people.ben, name="Tramadol 50 mg")
     client.force_login(people.nora)
-    assert _start(client, people.ben, _plan(first)).status_code == 409
+    assert _start(client, people.ben, start_form(first)).status_code == 409
     assert not Plan.objects.exists()
 
 
@@ -233,7 +218,7 @@ def test_a_running_course_next_to_an_opioid_is_flagged(client, people):
 def test_the_plan_written_before_an_override_is_kept(client, people, today):
     Medication.objects.create(patient=people.ben, name="Tramadol 50 mg")
     client.force_login(people.nora)
-    plan = _plan(today)
+    plan = start_form(today)
     del plan["action"]
     response = client.post(
         f"/patients/{people.ben.pk}/override/",
