@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import textwrap
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +19,9 @@ from xml.sax.saxutils import escape
 import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 from lowdose.ratings import DAILY_RATINGS, RATINGS_BY_NAME, SideEffect
 
@@ -30,6 +34,21 @@ _SEVERITY_COLOURS = {1: "#E69F00", 2: "#D55E00", 3: "#9E0000"}
 _SEVERITY_SIZES = {1: 10, 2: 22, 3: 40}
 _PHASE_SHADES = ("#f0f0f0", "#ffffff")
 _MARKER_LIMIT = 70
+_EVENT_COLOUR = "#7a3e9d"
+# Set once for the whole figure rather than axis by axis (each call revisits every tick).
+_STYLE = {
+    # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
+    "svg.fonttype": "none",
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#e4e4e4",
+    "grid.linewidth": 0.6,
+}
+_RENDERING = threading.Lock()
+# Label sizes for placing labels by hand (matplotlib's own measuring costs more than drawing).
+_POINTS_PER_CHAR = 4.6
+_KEY_WIDTH = 100
+_KEY_LINE_INCHES = 0.15
 
 #: The rolling mean covers a week, and needs 4 of its 7 days rated to be drawn.
 ROLLING_DAYS = 7
@@ -81,7 +100,7 @@ def rolling_mean(
 
     >>> days = [dt.date(2026, 1, d) for d in range(1, 6)]
     >>> rolling_mean(days, [2, 4, None, 6, 8])
-    [None, None, None, 4.0, 5.0]
+    [None, None, None, None, 5.0]
     """
     if not days:
         return []
@@ -123,26 +142,76 @@ def render_ratings_chart(
     ``phase_starts`` draw labelled lines instead. ``side_effects`` are ``(day, effect value,
     severity 1–3)``; ``events`` are labelled markers such as medication changes; ``scores`` are
     questionnaire totals and ``stand_rises`` stand-test heart-rate rises, each in a panel of its
-    own. All panels share one time axis.
+    own. All panels share one time axis, with the dates under the lowest panel only.
     """
+    events = sorted(events, key=lambda event: event.day)
+    buffer = io.StringIO()
+    # matplotlib's settings are one global: one chart at a time per process (the threaded
+    # development server and test server), so that no chart is drawn with another's settings.
+    with _RENDERING, rc_context(_STYLE):
+        figure = _figure(
+            days,
+            ratings,
+            dose_steps,
+            phase_starts,
+            phases,
+            side_effects,
+            events,
+            scores,
+            stand_rises,
+        )
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    description = _describe(days, ratings, dose_steps, side_effects, events, scores, stand_rises)
+    return _with_text_alternative(buffer.getvalue(), title, description)
+
+
+def _figure(
+    days: Sequence[dt.date],
+    ratings: Mapping[str, Sequence[int | None]],
+    dose_steps: Sequence[tuple[dt.date, Decimal]],
+    phase_starts: Sequence[tuple[dt.date, str]],
+    phases: Sequence[PhaseSpan],
+    side_effects: Sequence[tuple[dt.date, str, int]],
+    events: Sequence[ChartEvent],
+    scores: Sequence[ScorePoint],
+    stand_rises: Sequence[StandRise],
+) -> Figure:
     panels = ["ratings"]
     panels += ["effects"] if side_effects else []
     panels += ["scores"] if scores else []
     panels += ["stand"] if stand_rises else []
     panels.append("dose")
     heights = {"ratings": 3, "effects": 1.1, "scores": 1.2, "stand": 1.1, "dose": 1}
-    height = 2.0 + 0.9 * sum(heights[p] for p in panels)
+    key = _event_key_lines(events)
+    # Inches: room above for change numbers, below for the dates and the key of the changes.
+    above, below = 0.35, 0.55 + (0.1 + _KEY_LINE_INCHES * len(key) if key else 0)
+    height = above + below + 1.1 + 0.9 * sum(heights[p] for p in panels)
     figure = Figure(figsize=(8.0, height))
     FigureCanvasSVG(figure)
     # Fixed margins (room for side-effect names on the left and the legend on the right) cost a
     # fraction of matplotlib's constrained layout, which measures every label twice.
     figure.subplots_adjust(
-        left=0.17, right=0.78, top=1 - 0.3 / height, bottom=0.75 / height, hspace=0.18
+        left=0.17, right=0.78, top=1 - above / height, bottom=below / height, hspace=0.3
     )
-    axes = figure.subplots(len(panels), 1, sharex=True, height_ratios=[heights[p] for p in panels])
+    if key:
+        figure.text(
+            0.17,
+            (below - 0.45) / height,
+            "\n".join(key),
+            fontsize=7,
+            color=_EVENT_COLOUR,
+            va="top",
+            linespacing=1.5,
+        )
+    # Panels are not "shared" axes: those share one tick locator, so every panel would draw the
+    # dates again. Each panel gets the same limits instead, and only the lowest one its dates;
+    # the others get faint lines at the same dates. Tick objects are most of matplotlib's time.
+    axes = figure.subplots(len(panels), 1, height_ratios=[heights[p] for p in panels])
     panel = dict(zip(panels, axes, strict=True))
     top = panel["ratings"]
-    _shade_phases(axes, phases, days)
+    x_limits = _time_limits(days, dose_steps, phases, side_effects, events, scores, stand_rises)
+    _date_axis(axes, x_limits)
+    _shade_phases(axes, phases, x_limits)
     _plot_ratings(top, days, ratings)
     if side_effects:
         _plot_side_effects(panel["effects"], side_effects)
@@ -150,37 +219,99 @@ def render_ratings_chart(
         _plot_scores(panel["scores"], scores)
     if stand_rises:
         _plot_stand_rises(panel["stand"], stand_rises)
-    _plot_dose(panel["dose"], days, dose_steps)
+    _plot_dose(panel["dose"], x_limits, dose_steps)
     for start, label in phase_starts:
         for ax in axes:
             ax.axvline(start, color="#888888", linewidth=0.8, linestyle=":")
         top.annotate(label, (start, 10.2), fontsize=8, color="#444444", annotation_clip=False)
-    _mark_events(axes, events)
-    figure.autofmt_xdate()
-    buffer = io.StringIO()
-    # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
-    with rc_context({"svg.fonttype": "none"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    description = _describe(days, ratings, dose_steps, side_effects, events, scores, stand_rises)
-    return _with_text_alternative(buffer.getvalue(), title, description)
+    _mark_events(axes, events, x_limits)
+    return figure
 
 
-def _shade_phases(axes, phases: Sequence[PhaseSpan], days: Sequence[dt.date]) -> None:
-    if not phases or not days:
+def _time_limits(
+    days: Sequence[dt.date],
+    steps: Sequence[tuple[dt.date, Decimal]],
+    phases: Sequence[PhaseSpan],
+    side_effects: Sequence[tuple[dt.date, str, int]],
+    events: Sequence[ChartEvent],
+    scores: Sequence[ScorePoint],
+    stand_rises: Sequence[StandRise],
+) -> tuple[np.datetime64, np.datetime64]:
+    """The time axis: from the first to the day after the last thing drawn (a week if empty).
+
+    Phases count by their start only: an open phase runs to the edge, whatever that is.
+    """
+    dated = [
+        *days,
+        *(day for day, _ in steps),
+        *(span.start for span in phases),
+        *(day for day, _, _ in side_effects),
+        *(event.day for event in events),
+        *(point.day for point in scores),
+        *(rise.day for rise in stand_rises),
+    ]
+    first = min(dated, default=None) or dt.date.today()
+    last = max(dated, default=first)
+    if (last - first).days < 6:
+        last = first + dt.timedelta(days=6)
+    return np.datetime64(first, "D"), np.datetime64(last + dt.timedelta(days=1), "D")
+
+
+def _date_axis(axes, limits: tuple[np.datetime64, np.datetime64]) -> None:
+    """Dates under the lowest panel, faint lines at the same dates through every panel."""
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    lowest = axes[-1]
+    lowest.xaxis.set_major_locator(locator)
+    lowest.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    for ax in axes:
+        ax.set_xlim(*limits)
+    marks = lowest.xaxis.get_majorticklocs()
+    for ax in axes:
+        if ax is not lowest:
+            ax.xaxis.set_major_locator(NullLocator())
+        # Fixed label places: matplotlib would otherwise measure every panel's tick labels
+        # on every draw to line the axis labels up.
+        ax.xaxis.set_label_coords(0.5, -0.15)
+        ax.yaxis.set_label_coords(-0.07, 0.5)
+        ax.vlines(
+            marks,
+            0,
+            1,
+            transform=ax.get_xaxis_transform(),
+            color="#e4e4e4",
+            linewidth=0.6,
+            zorder=0.5,
+        )
+
+
+def _shade_phases(
+    axes, phases: Sequence[PhaseSpan], limits: tuple[np.datetime64, np.datetime64]
+) -> None:
+    """Alternate shades per phase, and the phases' names in a band above the ratings.
+
+    Names that would run into the one before them (a two-week titration on a year's chart) go
+    to a second row rather than on top of each other.
+    """
+    if not phases:
         return
-    last = days[-1] + dt.timedelta(days=1)
+    end = date2num(limits[1])
+    per_char = _days_per_char(axes[0], limits)
+    starts = [date2num(np.datetime64(span.start, "D")) for span in phases]
+    anchors = [max(start, date2num(limits[0])) for start in starts]
+    rows = _rows(anchors, [(len(span.label) + 2) * per_char for span in phases], count=2)
     for index, span in enumerate(phases):
-        end = (span.end + dt.timedelta(days=1)) if span.end else last
+        stop = date2num(np.datetime64(span.end + dt.timedelta(days=1), "D")) if span.end else end
         for ax in axes:
-            ax.axvspan(span.start, end, color=_PHASE_SHADES[index % 2], zorder=0, linewidth=0)
+            ax.axvspan(starts[index], stop, color=_PHASE_SHADES[index % 2], zorder=0, linewidth=0)
         axes[0].annotate(
             span.label,
-            (span.start, 10.2),
-            xytext=(3, -1),
+            (anchors[index], (11.75, 11.0)[rows[index]]),
+            xytext=(3, 0),
             textcoords="offset points",
             fontsize=8,
             color="#333333",
             va="top",
+            annotation_clip=False,
         )
 
 
@@ -211,10 +342,10 @@ def _plot_ratings(axes, days: Sequence[dt.date], ratings: Mapping[str, Sequence[
             linewidth=1.8,
             linestyle=_LINESTYLES[index],
         )
-    axes.set_ylim(-0.3, 10.3)
+    # Above 10 is the band for the phases' names: no rating reaches it.
+    axes.set_ylim(-0.3, 11.9)
     axes.set_yticks(range(0, 11, 2))
     axes.set_ylabel("Rating (0–10)\nline: 7-day mean")
-    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
@@ -236,8 +367,7 @@ def _plot_side_effects(axes, side_effects: Sequence[tuple[dt.date, str, int]]) -
     axes.set_yticks(range(len(effects)), [e.label for e in effects], fontsize=7)
     axes.set_ylim(-0.7, len(effects) - 0.3)
     axes.invert_yaxis()
-    axes.set_ylabel("Side effects\n(size: severity)", fontsize=8)
-    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    _panel_title(axes, "Side effects (larger dot: more severe)")
 
 
 def _plot_scores(axes, scores: Sequence[ScorePoint]) -> None:
@@ -255,8 +385,7 @@ def _plot_scores(axes, scores: Sequence[ScorePoint]) -> None:
         )
     axes.set_ylim(-5, 105)
     axes.set_yticks([0, 50, 100])
-    axes.set_ylabel("Questionnaires\n(% of scale,\nhigh = worse)", fontsize=8)
-    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    _panel_title(axes, "Questionnaires: % of each scale (higher is worse)")
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
 
 
@@ -270,36 +399,51 @@ def _plot_stand_rises(axes, rises: Sequence[StandRise]) -> None:
         linewidth=1,
         color="#7a3e9d",
     )
-    thresholds = {r.threshold_bpm for r in points if r.threshold_bpm is not None}
+    thresholds = sorted({r.threshold_bpm for r in points if r.threshold_bpm is not None})
     for threshold in thresholds:
         axes.axhline(threshold, color="#7a3e9d", linestyle=":", linewidth=0.9)
-        axes.annotate(
-            f"POTS criterion {threshold:.0f} bpm",
-            (0.995, threshold),
-            xycoords=("axes fraction", "data"),
-            ha="right",
-            va="bottom",
-            fontsize=7,
-            color="#7a3e9d",
-        )
-    top = max([r.rise_bpm for r in points] + list(thresholds))
+    top = max([r.rise_bpm for r in points] + thresholds)
     axes.set_ylim(0, top * 1.3 + 1)
-    axes.set_ylabel("Stand test\nHR rise (bpm)", fontsize=8)
-    axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+    axes.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+    criterion = (
+        f"; dotted: POTS criterion {', '.join(f'{t:.0f}' for t in thresholds)} bpm"
+        if thresholds
+        else ""
+    )
+    _panel_title(axes, f"Stand test: largest heart-rate rise (bpm){criterion}")
 
 
-def _plot_dose(axes, days: Sequence[dt.date], steps: Sequence[tuple[dt.date, Decimal]]) -> None:
-    axes.set_ylabel("LDN (mg)")
-    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
-    if not steps or not days:
+def _plot_dose(
+    axes,
+    limits: tuple[np.datetime64, np.datetime64],
+    steps: Sequence[tuple[dt.date, Decimal]],
+) -> None:
+    _panel_title(axes, "LDN dose (mg)")
+    axes.yaxis.set_major_locator(MaxNLocator(3))
+    if not steps:
         axes.set_ylim(0, 1)
         return
-    end = max(days[-1], steps[-1][0])
-    xs = _as_datetime64([date for date, _ in steps] + [end])
+    end = max(limits[1], np.datetime64(steps[-1][0], "D"))
+    xs = np.append(_as_datetime64([date for date, _ in steps]), end)
     ys = [float(mg) for _, mg in steps] + [float(steps[-1][1])]
     axes.step(xs, ys, where="post", color=_DOSE_COLOUR, linewidth=1.6)
     axes.fill_between(xs, ys, step="post", color=_DOSE_COLOUR, alpha=0.15)
     axes.set_ylim(0, max(ys) * 1.25)
+
+
+def _panel_title(axes, text: str) -> None:
+    """A panel's name above its top left corner: room a turned y-axis label would not have."""
+    # Placed, not set_title(): a title measures every tick label to dodge them, on every draw.
+    axes.annotate(
+        text,
+        (0, 1),
+        xycoords="axes fraction",
+        xytext=(0, 3),
+        textcoords="offset points",
+        fontsize=8,
+        color="#222222",
+        va="bottom",
+    )
 
 
 def _as_datetime64(days: Sequence[dt.date]) -> np.ndarray:
@@ -307,20 +451,117 @@ def _as_datetime64(days: Sequence[dt.date]) -> np.ndarray:
     return np.array(days, dtype="datetime64[D]")
 
 
-def _mark_events(axes, events: Sequence[ChartEvent]) -> None:
-    for event in events:
-        for ax in axes:
-            ax.axvline(event.day, color="#7a3e9d", linewidth=0.9, linestyle="--", zorder=1)
-        axes[-1].annotate(
-            event.label,
-            (event.day, 0),
-            xytext=(2, 2),
-            textcoords="offset points",
-            fontsize=7,
-            color="#7a3e9d",
-            rotation=90,
-            va="bottom",
+def _event_key_lines(events: Sequence[ChartEvent]) -> list[str]:
+    """The key under the chart: each marked change by its number, in date order.
+
+    Lines break between entries, never inside one (unless one alone is longer than a line).
+
+    >>> _event_key_lines([ChartEvent(dt.date(2026, 2, 1), "Ibuprofen started")])
+    ['Marked: 1 Ibuprofen started (1 Feb 2026)']
+    >>> _event_key_lines([])
+    []
+    """
+    entries = [
+        f"{number} {event.label} ({event.day.day} {event.day:%b %Y})"
+        for number, event in enumerate(events, start=1)
+    ]
+    if not entries:
+        return []
+    lines: list[str] = []
+    line = "Marked:"
+    for entry in entries:
+        joined = f"{line}{';' if line != 'Marked:' else ''} {entry}"
+        if len(joined) <= _KEY_WIDTH or line == "Marked:":
+            line = joined
+        else:
+            lines.append(line + ";")
+            line = entry
+    lines.append(line)
+    return [part for line in lines for part in textwrap.wrap(line, width=_KEY_WIDTH)]
+
+
+def _mark_events(axes, events: Sequence[ChartEvent], limits) -> None:
+    """A dashed line through every panel per change, numbered above the top panel."""
+    if not events:
+        return
+    days = _as_datetime64([event.day for event in events])
+    for ax in axes:
+        # One collection per panel, not one line per change and panel.
+        ax.vlines(
+            days,
+            0,
+            1,
+            transform=ax.get_xaxis_transform(),
+            color=_EVENT_COLOUR,
+            linewidth=0.9,
+            linestyle="--",
+            zorder=1,
         )
+    for anchor, text, row in _event_numbers(list(date2num(days)), _days_per_char(axes[0], limits)):
+        axes[0].annotate(
+            text,
+            (anchor, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2 + 8 * row),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=7,
+            color=_EVENT_COLOUR,
+            fontweight="bold",
+            annotation_clip=False,
+        )
+
+
+def _event_numbers(anchors: list[float], per_char: float) -> list[tuple[float, str, int]]:
+    """The changes' numbers as ``(anchor, text, row)``, on two rows above the top panel.
+
+    A change too close to the ones before for either row joins the last label as a range
+    ("8–10"): every change keeps its own dashed line, and the key names each one.
+
+    >>> _event_numbers([0, 1, 2, 3, 50], per_char=1.0)
+    [(0, '1', 0), (1, '2–3', 1), (3, '4', 0), (50, '5', 0)]
+    """
+    labels: list[list] = []  # [anchor, first number, last number, row]
+    ends = [-np.inf, -np.inf]
+    for number, anchor in enumerate(anchors, start=1):
+        free = [row for row in (0, 1) if ends[row] <= anchor]
+        if free:
+            labels.append([anchor, number, number, free[0]])
+        else:
+            labels[-1][2] = number
+        label = labels[-1]
+        text = str(label[1]) if label[1] == label[2] else f"{label[1]}–{label[2]}"
+        ends[label[3]] = label[0] + (len(text) + 1.5) * per_char
+    return [
+        (anchor, str(first) if first == last else f"{first}–{last}", row)
+        for anchor, first, last, row in labels
+    ]
+
+
+def _days_per_char(axes, limits) -> float:
+    """About how many days one character of an 8-point label covers on this axis."""
+    first, end = (date2num(limit) for limit in limits)
+    width_points = axes.get_position().width * axes.figure.get_figwidth() * 72
+    return (end - first) / (width_points / _POINTS_PER_CHAR)
+
+
+def _rows(anchors: Sequence[float], widths: Sequence[float], *, count: int) -> list[int]:
+    """Rows for labels that start at ``anchors`` (in order): the first row they fit on.
+
+    A label that fits on none goes to the row that frees up first.
+
+    >>> _rows([0, 5, 30], [10, 10, 10], count=2)
+    [0, 1, 0]
+    """
+    ends = [-np.inf] * count
+    rows = []
+    for anchor, width in zip(anchors, widths, strict=True):
+        free = [row for row in range(count) if ends[row] <= anchor]
+        row = free[0] if free else min(range(count), key=lambda r: ends[r])
+        ends[row] = anchor + width
+        rows.append(row)
+    return rows
 
 
 def _describe(
