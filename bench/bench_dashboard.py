@@ -45,6 +45,7 @@ def main() -> None:
     client.force_login(clinician)
     patients = Patient.objects.filter(clinic=clinician.clinic).count()
     first = Patient.objects.filter(clinic=clinician.clinic).order_by("record_number").first()
+    busiest = _busiest_patient(clinician.clinic)
     pages = {
         "dashboard, by name": "/dashboard/",
         "dashboard, by last check-in": "/dashboard/?sort=last&dir=desc",
@@ -54,10 +55,15 @@ def main() -> None:
         "dashboard, by main outcome effect": "/dashboard/?sort=effect",
         "dashboard, moderate responders": "/dashboard/?responder=moderate",
         "patient chart (SVG)": f"/patients/{first.pk}/chart.svg",
+        "patient chart, every panel (SVG)": f"/patients/{busiest.pk}/chart.svg",
         "patient page": f"/patients/{first.pk}/",
         "course report (PDF)": f"/patients/{first.pk}/report.pdf",
     }
     print(f"{connection.vendor}, {patients} patients in the clinic, {args.repeats} requests each")
+    print(
+        f"  busiest chart: patient {busiest.record_number}, {busiest.stand} stand tests, "
+        f"{busiest.answers} questionnaires"
+    )
     for label, url in pages.items():
         client.get(url)  # warm-up: template compilation and first-use caches are not measured
         times = []
@@ -73,6 +79,27 @@ def main() -> None:
             f"  {label:<42} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
             f"{len(queries)} queries"
         )
+
+
+def _busiest_patient(clinic):
+    """The patient whose chart has the most to draw: stand tests, questionnaires, side effects.
+
+    The first patient by record number may have a short course and no POTS; the chart's target
+    holds for every patient, so the bench also times the one with every panel full.
+    """
+    from django.db.models import Count
+
+    from lowdose.web.courses.models import Patient
+
+    return (
+        Patient.objects.filter(clinic=clinic)
+        .annotate(
+            stand=Count("stand_tests", distinct=True),
+            answers=Count("questionnaires", distinct=True),
+        )
+        .order_by("-stand", "-answers", "record_number")
+        .first()
+    )
 
 
 if __name__ == "__main__":
