@@ -11,7 +11,8 @@ import io
 import re
 import textwrap
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -38,13 +39,30 @@ _EVENT_COLOUR = "#7a3e9d"
 # Set once for the whole figure rather than axis by axis (each call revisits every tick).
 _STYLE = {
     # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
+    # The constant salt makes the SVG's internal ids, so the whole file, the same for the same data.
     "svg.fonttype": "none",
+    "svg.hashsalt": "lowdose",
     "axes.grid": True,
     "axes.grid.axis": "y",
     "grid.color": "#e4e4e4",
     "grid.linewidth": 0.6,
 }
 _RENDERING = threading.Lock()
+
+
+@contextmanager
+def drawing(style: Mapping[str, object] | None = None) -> Iterator[None]:
+    """Hold this process's one chart at a time, with ``style`` as matplotlib's settings.
+
+    matplotlib keeps its settings in one global: without the lock, two charts drawn at once by
+    the threaded development or test server could each be drawn with the other's settings.
+    Without ``style``, text stays text in the SVG (not glyph outlines). The SVG's internal ids
+    are salted with a constant: the same data gives the same bytes.
+    """
+    with _RENDERING, rc_context(style or {"svg.fonttype": "none", "svg.hashsalt": "lowdose"}):
+        yield
+
+
 # Label sizes for placing labels by hand (matplotlib's own measuring costs more than drawing).
 _POINTS_PER_CHAR = 4.6
 _KEY_WIDTH = 100
@@ -146,9 +164,7 @@ def render_ratings_chart(
     """
     events = sorted(events, key=lambda event: event.day)
     buffer = io.StringIO()
-    # matplotlib's settings are one global: one chart at a time per process (the threaded
-    # development server and test server), so that no chart is drawn with another's settings.
-    with _RENDERING, rc_context(_STYLE):
+    with drawing(_STYLE):
         figure = _figure(
             days,
             ratings,

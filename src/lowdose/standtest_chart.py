@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+
+from lowdose.charts import drawing
 
 # Okabe-Ito blue and vermilion: distinguishable with the common colour-vision deficiencies.
 _RISE_COLOUR = "#0072B2"
@@ -73,7 +74,7 @@ def render_stand_test_chart(
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     figure.autofmt_xdate()
     buffer = io.StringIO()
-    with rc_context({"svg.fonttype": "none"}):
+    with drawing():
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return _with_text_alternative(buffer.getvalue(), title, _describe_rises(days, rises))
 

@@ -164,3 +164,29 @@ def test_many_changes_are_numbered_in_date_order_and_keyed_under_the_chart():
 
 def test_a_chart_without_changes_has_no_key():
     assert "Marked:" not in _year_chart().split("</desc>")[1]
+
+
+def test_charts_drawn_at_once_by_several_threads_each_get_their_own_settings():
+    # matplotlib's settings are global; a chart drawn while another one's settings were being
+    # restored would come out with glyph outlines instead of text, or without its grid.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lowdose.standtest_chart import render_stand_test_chart
+
+    def course_chart(_):
+        return _year_chart()
+
+    def stand_chart(_):
+        return render_stand_test_chart(
+            [dt.date(2026, 1, 5), dt.date(2026, 3, 5)],
+            [Decimal("34"), Decimal("28")],
+            [True, True],
+            threshold_bpm=30,
+            title="t",
+        )
+
+    alone = {course_chart: course_chart(0), stand_chart: stand_chart(0)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = [(kind, pool.submit(kind, i)) for i in range(5) for kind in alone]
+        assert all(future.result() == alone[kind] for kind, future in drawn)
+    assert ">Maintenance<" in alone[course_chart]

@@ -8,11 +8,11 @@ import re
 from xml.sax.saxutils import escape
 
 import numpy as np
-from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from lowdose.analysis import DailySeries, OutcomeResult, Phase
+from lowdose.charts import drawing
 
 # Okabe–Ito colours, as in lowdose.charts: told apart with the common colour-vision deficiencies.
 _COMPARISON, _TREATMENT, _OTHER = "#0072B2", "#D55E00", "#999999"
@@ -58,7 +58,7 @@ def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: s
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     figure.autofmt_xdate()
     buffer = io.StringIO()
-    with rc_context({"svg.fonttype": "none"}):
+    with drawing():
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return _with_text(buffer.getvalue(), title, describe(result, names))
 
