@@ -76,7 +76,13 @@ def database(directory: Path) -> dict:
     if url:
         if not url.startswith(("postgres://", "postgresql://")):
             raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL")
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No JIT compilation: the app's queries are short, and PostgreSQL starts compiling once
+        # a plan's cost estimate crosses a threshold (the dashboard's sort by effect does at
+        # about 12,000 patients), which adds a compile time far longer than the query itself.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / "lowdose.sqlite3",
