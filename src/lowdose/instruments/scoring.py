@@ -126,15 +126,15 @@ def _is_int(value: Any) -> bool:
 
 def _answer_problem(item: Item, value: Any) -> str | None:
     """Why ``value`` is not an allowed answer to ``item``, or ``None`` if it is."""
-    allowed = _allowed_text(item)
+    # the allowed values are put into words only for a message: most answers are fine
     if item.kind is ItemKind.MULTI:
         if not isinstance(value, list | tuple) or not all(_is_int(v) for v in value):
-            return f"{item.id}: expected a list of {allowed}, got {value!r}"
+            return f"{item.id}: expected a list of {_allowed_text(item)}, got {value!r}"
         if len(set(value)) != len(value) or any(item.option_for(v) is None for v in value):
-            return f"{item.id}: {list(value)!r} is not a list of distinct {allowed}"
+            return f"{item.id}: {list(value)!r} is not a list of distinct {_allowed_text(item)}"
         return None
     if not _is_int(value) or item.option_for(value) is None:
-        return f"{item.id}: {value!r} is not one of {allowed}"
+        return f"{item.id}: {value!r} is not one of {_allowed_text(item)}"
     return None
 
 
