@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,9 +23,23 @@ def save_response(
     patient: Patient, day: dt.date, answers: dict[str, Any], result: ScoreResult, user
 ) -> QuestionnaireResponse:
     """Store a scored questionnaire with its date, instrument id and definition version."""
-    return QuestionnaireResponse.objects.create(
+    row = new_response(patient, course_on(patient, day), day, answers, result, user)
+    row.save(force_insert=True)
+    return row
+
+
+def new_response(
+    patient: Patient,
+    course: Course | None,
+    day: dt.date,
+    answers: dict[str, Any],
+    result: ScoreResult,
+    user,
+) -> QuestionnaireResponse:
+    """The unsaved row :func:`save_response` stores, for loads that insert many at once."""
+    return QuestionnaireResponse(
         patient=patient,
-        course=course_on(patient, day),
+        course=course,
         instrument=result.instrument,
         definition_version=result.definition_version,
         date=day,
@@ -56,9 +71,24 @@ def save_stand_test(
     user,
 ) -> StandTest:
     """Store the readings as entered and the findings computed from them."""
-    return StandTest.objects.create(
+    test = new_stand_test(patient, course_on(patient, day), day, readings, result, symptoms, user)
+    test.save(force_insert=True)
+    return test
+
+
+def new_stand_test(
+    patient: Patient,
+    course: Course | None,
+    day: dt.date,
+    readings: Sequence[Reading],
+    result: StandTestResult,
+    symptoms: str,
+    user,
+) -> StandTest:
+    """The unsaved row :func:`save_stand_test` stores, for loads that insert many at once."""
+    return StandTest(
         patient=patient,
-        course=course_on(patient, day),
+        course=course,
         date=day,
         age_years=result.age_years,
         readings=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lowdose.course import Condition
@@ -35,9 +36,18 @@ NOT_SCHEDULABLE = frozenset({"daily_ratings"})
 
 def default_instruments(patient: Patient) -> list[str]:
     """The product-default questionnaires for the patient's conditions, then PGIC."""
+    return instruments_for([row.condition for row in patient.conditions.all()])
+
+
+def instruments_for(conditions: Iterable[str]) -> list[str]:
+    """The product-default questionnaires for these condition codes, in order, then PGIC.
+
+    >>> instruments_for(["pots", "me_cfs"])
+    ['compass31', 'fatigue_vas', 'fss', 'pgic']
+    """
     chosen: list[str] = []
-    for row in patient.conditions.all():
-        for instrument_id in CONDITION_INSTRUMENTS.get(Condition(row.condition), ()):
+    for condition in conditions:
+        for instrument_id in CONDITION_INSTRUMENTS.get(Condition(condition), ()):
             if instrument_id not in chosen:
                 chosen.append(instrument_id)
     return [*chosen, *EVERY_COURSE]
