@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -265,6 +266,30 @@ class SimulatedPatient:
         )
         return dates.phase_on(max(day, self.baseline_start)).value
 
+    def expected_rating(self, name: str, day: datetime.date) -> float:
+        """The level of rating ``name`` on ``day`` without the day-to-day noise (unrounded,
+        unclipped): ``m + worse * E * exp(-elapsed / tau) + true_effect * ramp`` of the module
+        docstring, the drift counted from ``baseline_start`` (days before it count as day 0).
+
+        >>> day = datetime.date(2026, 1, 1)
+        >>> p = simulate_clinic(seed=1, n_patients=2, n_days=120, today=day).patients[0]
+        >>> later = p.ldn_start + datetime.timedelta(days=3650)  # the drift gone, the full effect
+        >>> change = p.expected_rating("pain", later) - p.model.baseline_level["pain"]
+        >>> round(change, 6) == p.true_effect["pain"]
+        True
+        """
+        model = self.model
+        worse = 1.0 if RATINGS_BY_NAME[name].lower_is_better else -1.0
+        elapsed = max((day - self.baseline_start).days, 0)
+        drift = worse * model.baseline_excess[name] * math.exp(-elapsed / model.drift_days)
+        return model.baseline_level[name] + drift + self.true_effect[name] * self.ramp_on(day)
+
+    def ramp_on(self, day: datetime.date) -> float:
+        """The share of the true effect present on ``day``: 0 up to ``ldn_start``, rising
+        linearly to 1 on ``model.full_effect_on`` and staying there."""
+        ramp_days = (self.model.full_effect_on - self.ldn_start).days
+        return min(max((day - self.ldn_start).days / ramp_days, 0.0), 1.0)
+
 
 @dataclass(frozen=True)
 class SimulatedCheckin:
@@ -302,6 +327,12 @@ class CheckinColumns:
         """The slice of rows that belong to ``patient``."""
         lo, hi = np.searchsorted(self.patient, [patient, patient + 1])
         return slice(int(lo), int(hi))
+
+    def last_days(self) -> np.ndarray:
+        """Each patient's last check-in (a day ordinal), indexed by patient: every simulated
+        patient checks in on the last day of their diary, so every patient has one."""
+        ends = np.flatnonzero(np.diff(self.patient, append=np.iinfo(np.int32).max))
+        return self.day[ends]
 
     def iso_dates(self) -> np.ndarray:
         """Each row's date as an ISO string ("2026-11-21"), vectorised for bulk inserts."""

@@ -318,3 +318,31 @@ def test_patient_zero_reaches_maintenance_whenever_the_window_allows(n_days):
     rows = clinic.checkins.rows_of(0)
     early = clinic.checkins.side_effect_row < rows.stop
     assert early.sum() >= 3  # early side effects for the demo to show
+
+
+def test_the_check_ins_scatter_around_the_expected_rating(clinic):
+    """expected_rating is the model without its noise: the ratings' mean error is about 0."""
+    errors = []
+    for p in clinic.patients[2:300]:
+        days, ratings = _rows(clinic, p.index)
+        for j, name in enumerate(RATING_NAMES):
+            expected = [p.expected_rating(name, datetime.date.fromordinal(int(d))) for d in days]
+            inside = (np.array(expected) > 1.5) & (np.array(expected) < 8.5)  # clipping aside
+            errors.extend((ratings[inside, j] - np.array(expected)[inside]).tolist())
+    assert np.nanmean(errors) == pytest.approx(0, abs=0.05)
+
+
+def test_the_effect_ramps_from_the_first_dose_to_full_effect(clinic):
+    p = clinic.patients[0]
+    full, start = p.model.full_effect_on, p.ldn_start
+    assert p.ramp_on(start - datetime.timedelta(days=5)) == p.ramp_on(start) == 0
+    assert p.ramp_on(start + (full - start) / 2) == pytest.approx(0.5, abs=0.05)
+    assert p.ramp_on(full) == p.ramp_on(full + datetime.timedelta(days=100)) == 1
+
+
+def test_last_days_are_each_patients_last_check_in(clinic):
+    last = clinic.checkins.last_days()
+    assert len(last) == len(clinic.patients)
+    for p in clinic.patients[:50]:
+        days, _ = _rows(clinic, p.index)
+        assert last[p.index] == days.max()
