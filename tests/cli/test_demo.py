@@ -9,6 +9,8 @@ from lowdose.cli.main import app
 from lowdose.web.accounts.models import User
 from lowdose.web.courses.models import Course, Medication, Patient, SimulatedTruth
 from lowdose.web.diary.models import CheckIn
+from lowdose.web.outcomes import schedules
+from lowdose.web.outcomes.models import Alert, QuestionnaireResponse, StandTest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,21 +42,57 @@ def test_the_printed_log_ins_work():
         assert User.objects.get(username=user["username"]).check_password(user["password"])
 
 
+def _clinic_rows() -> dict[str, list]:
+    """What a seed decides: the check-ins, questionnaires and stand tests, by record number."""
+    order = ("patient__record_number", "date", "pk")
+    return {
+        "checkins": list(
+            CheckIn.objects.order_by(*order).values_list(
+                "patient__record_number", "date", "pain", "fatigue"
+            )
+        ),
+        "questionnaires": list(
+            QuestionnaireResponse.objects.order_by(*order).values_list(
+                "patient__record_number", "instrument", "date", "answers", "total"
+            )
+        ),
+        "stand_tests": list(
+            StandTest.objects.order_by(*order).values_list(
+                "patient__record_number", "date", "readings", "max_delta_hr"
+            )
+        ),
+    }
+
+
 def test_the_same_seed_gives_the_same_clinic():
-    run_demo("--patients", "6", "--days", "40", "--seed", "7")
-    first = list(
-        CheckIn.objects.order_by("patient__record_number", "date").values_list(
-            "patient__record_number", "date", "pain", "fatigue"
-        )
-    )
-    run_demo("--patients", "6", "--days", "40", "--seed", "7")
-    again = list(
-        CheckIn.objects.order_by("patient__record_number", "date").values_list(
-            "patient__record_number", "date", "pain", "fatigue"
-        )
-    )
+    run_demo("--patients", "12", "--days", "120", "--seed", "7")
+    first = _clinic_rows()
+    run_demo("--patients", "12", "--days", "120", "--seed", "7")
+    again = _clinic_rows()
     assert first == again
-    assert Course.objects.count() == 6  # replaced, not added
+    assert all(first.values())  # every kind of row is there to compare
+    assert Course.objects.count() == 12  # replaced, not added
+    run_demo("--patients", "12", "--days", "120", "--seed", "8")
+    other = _clinic_rows()
+    assert other["questionnaires"] != first["questionnaires"]
+    assert other["stand_tests"] != first["stand_tests"]
+
+
+def test_the_default_demo_has_a_minority_of_questionnaires_overdue():
+    """Most patients fill in their questionnaires: the overdue alert is for a few, not for all;
+    and each alert raised is one the course's schedule calls for."""
+    run_demo()  # the size `lowdose demo` and `scripts/start` load
+    overdue = Alert.objects.open().filter(kind="questionnaire_overdue")
+    raised = {(a.patient_id, a.day, a.detail) for a in overdue}
+    expected = set()
+    for patient in Patient.objects.all():
+        for name, due in schedules.overdue(patient.current_course(), patient.local_today()):
+            expected.add((patient.pk, due, f"{name} was due on {due:%d %b %Y}."))
+    assert raised == expected
+    share = len({patient for patient, _, _ in raised}) / Patient.objects.count()
+    assert 0 < share < 0.25
+    filled = QuestionnaireResponse.objects.values("patient").distinct().count()
+    assert filled > 0.75 * Patient.objects.count()
 
 
 def test_keep_existing_leaves_the_clinic_alone():

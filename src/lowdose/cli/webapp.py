@@ -64,7 +64,8 @@ def demo(
         return
     typer.echo(
         f"Demo clinic '{result['clinic']}': {result['patients']} patients, "
-        f"{result['checkins']} check-ins in {result['seconds']} s."
+        f"{result['checkins']} check-ins, {result['questionnaires']} questionnaires and "
+        f"{result['stand_tests']} stand tests in {result['seconds']} s."
     )
     typer.echo("Log in with:")
     for user in result["users"]:

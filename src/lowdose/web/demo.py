@@ -1,8 +1,10 @@
-"""The demo clinic: simulated patients and their diaries, bulk-loaded into the database.
+"""The demo clinic: simulated patients, their diaries, questionnaires and stand tests,
+bulk-loaded into the database.
 
-The simulation itself is pure (:mod:`lowdose.simulation`); this module only stores it, with bulk
-inserts so that 5,000 patients × 365 days load in well under two minutes. Running it again
-replaces the previous demo clinic.
+The simulation itself is pure (:mod:`lowdose.simulation`, :mod:`lowdose.simulated_outcomes`);
+this module scores the questionnaires and analyses the stand tests as the forms do, and stores
+everything with bulk inserts so that 5,000 patients × 365 days load in well under two minutes.
+Running it again replaces the previous demo clinic.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lowdose.instruments import QuestionnaireSchedule, load_instrument, score_instrument
 from lowdose.ratings import RATING_NAMES
+from lowdose.simulated_outcomes import simulate_questionnaires, simulate_stand_tests
 from lowdose.simulation import SimulatedClinic, simulate_clinic
+from lowdose.standtest import analyse_stand_test
 from lowdose.web.accounts.models import ApiToken, AuditEvent, Clinic, Role, User
 from lowdose.web.courses.models import (
     Course,
@@ -31,12 +36,14 @@ from lowdose.web.courses.models import (
 )
 from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation.refresh import refresh_estimates
+from lowdose.web.outcomes import records, schedules
 from lowdose.web.outcomes.alerts import refresh_alerts
-from lowdose.web.outcomes.models import Alert
+from lowdose.web.outcomes.models import Alert, QuestionnairePlan, QuestionnaireResponse, StandTest
 
 DEMO_SLUG = "demo"
 DEMO_CLINIC_NAME = "Riverside LDN Clinic (demo)"
 CHUNK_ROWS = 20_000
+BATCH_ROWS = 2_000
 DEMO_PHONE = "+44 20 7946 0000"  # a number reserved for fiction
 
 #: Staff of the demo clinic: (role, username, first name, last name, password).
@@ -64,6 +71,8 @@ def existing_demo_clinic() -> dict | None:
         "users": _log_ins([p.user.username for p in patients[:PATIENTS_WITH_LOGIN]]),
         "patients": patients.count(),
         "checkins": CheckIn.objects.filter(patient__clinic=clinic).count(),
+        "questionnaires": QuestionnaireResponse.objects.filter(patient__clinic=clinic).count(),
+        "stand_tests": StandTest.objects.filter(patient__clinic=clinic).count(),
         "alerts": Alert.objects.open().filter(patient__clinic=clinic).count(),
         "seconds": 0.0,
     }
@@ -100,6 +109,8 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         created = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
         _insert_checkins(clinic_data, created, advance)
         Patient.objects.filter(clinic=clinic).refresh_last_checkin()  # COPY skips save()
+        questionnaires = _insert_questionnaires(clinic_data, created, seed)
+        stand_tests = _insert_stand_tests(clinic_data, created, seed)
         patients = created[0]
         small = len(patients) <= PRECOMPUTE_UP_TO
         alerts = _raise_alerts(patients) if small else None
@@ -110,6 +121,8 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         "users": _log_ins([p.username for p in clinic_data.patients[:PATIENTS_WITH_LOGIN]]),
         "patients": len(clinic_data.patients),
         "checkins": len(clinic_data.checkins),
+        "questionnaires": questionnaires,
+        "stand_tests": stand_tests,
         "alerts": alerts,
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -266,6 +279,54 @@ def _create_details(data, patients, courses, prescriber, seed: int) -> None:
         ],
         batch_size=2000,
     )
+
+
+def _questionnaire_plans(data: SimulatedClinic) -> list[dict[str, QuestionnaireSchedule]]:
+    """What each course asks for: the defaults of a course without a stored plan
+    (:func:`~lowdose.web.outcomes.schedules.plan_for`), by the patient's conditions."""
+    default = QuestionnairePlan()  # the default weeks and repeat
+    schedule_by_id: dict[str, QuestionnaireSchedule | None] = {}
+    plans = []
+    for sim in data.patients:
+        ids = schedules.instruments_for(sim.conditions)
+        for instrument_id in ids:
+            if instrument_id not in schedule_by_id:
+                schedule_by_id[instrument_id] = schedules.schedule_of(default, instrument_id)
+        plans.append({i: s for i in ids if (s := schedule_by_id[i]) is not None})
+    return plans
+
+
+def _insert_questionnaires(data: SimulatedClinic, created, seed: int) -> int:
+    """Score each simulated questionnaire as the form does and store them all, in batches."""
+    patients, courses, users = created
+    rows = []
+    for sim in simulate_questionnaires(data, _questionnaire_plans(data), seed=seed):
+        result = score_instrument(load_instrument(sim.instrument), sim.answers)
+        i = sim.patient
+        # a demo patient has one course and answers within it: the course course_on() finds
+        rows.append(
+            records.new_response(patients[i], courses[i], sim.date, sim.answers, result, users[i])
+        )
+    QuestionnaireResponse.objects.bulk_create(rows, batch_size=BATCH_ROWS)
+    return len(rows)
+
+
+def _insert_stand_tests(data: SimulatedClinic, created, seed: int) -> int:
+    """Analyse each simulated stand test as the form does (the age on the day of the test) and
+    store them all, in batches."""
+    patients, courses, users = created
+    rows = []
+    for sim in simulate_stand_tests(data, seed=seed):
+        i = sim.patient
+        patient = patients[i]
+        result = analyse_stand_test(sim.readings, patient.age_on(sim.date))
+        rows.append(
+            records.new_stand_test(
+                patient, courses[i], sim.date, sim.readings, result, sim.symptoms, users[i]
+            )
+        )
+    StandTest.objects.bulk_create(rows, batch_size=BATCH_ROWS)
+    return len(rows)
 
 
 _CHECKIN_COLUMNS = (
