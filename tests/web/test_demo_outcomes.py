@@ -4,12 +4,13 @@ each course's schedule, and following each patient's simulated response."""
 from collections import defaultdict
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from lowdose.instruments import load_instrument, score_instrument
 from lowdose.standtest import analyse_stand_test
 from lowdose.web.courses.models import Patient, SimulatedTruth
 from lowdose.web.demo import _delete_demo_clinic, create_demo_clinic
+from lowdose.web.diary.models import CheckIn
 from lowdose.web.outcomes import records, schedules
 from lowdose.web.outcomes.models import QuestionnaireResponse, StandTest
 
@@ -38,6 +39,17 @@ def demo(django_db_setup, django_db_blocker):
 
 def _fields(row, names):
     return {name: getattr(row, name) for name in names}
+
+
+def test_the_planner_has_statistics_after_the_load(demo):
+    """The demo runs ANALYZE: PostgreSQL without autovacuum, and SQLite, would have none."""
+    table = CheckIn._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [table])
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        assert cursor.fetchone()[0] > 0
 
 
 def test_the_demo_has_questionnaires_and_stand_tests(demo):
