@@ -110,7 +110,15 @@ class Item:
 
     def option_for(self, value: int) -> Option | None:
         """The option with this value, or ``None``."""
-        return next((option for option in self.options if option.value == value), None)
+        try:
+            return self._by_value.get(value)
+        except TypeError:  # unhashable, so not the value of any option
+            return None
+
+    @functools.cached_property
+    def _by_value(self) -> dict[int, Option]:
+        # scoring looks every answer up twice; a scale has up to 101 options
+        return {option.value: option for option in self.options}
 
     @property
     def values(self) -> tuple[int, ...]:
