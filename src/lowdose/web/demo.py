@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
@@ -59,6 +59,11 @@ PATIENTS_WITH_LOGIN = 2
 #: scheduled commands `lowdose manage raise_alerts` and `lowdose manage refresh_estimates` do it.
 PRECOMPUTE_UP_TO = 500
 
+#: Progress of one line of the progress bar: ``advance(rows_done)``.
+Advance = Callable[[int], None]
+#: Adds a line to the progress bar: ``task(label, total)`` returns its advance.
+Task = Callable[[str, int], Advance]
+
 
 def existing_demo_clinic() -> dict | None:
     """The log-ins and counts of the demo clinic already in the database, if there is one."""
@@ -96,7 +101,7 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
     clinic_data = simulate_clinic(
         seed=seed, n_patients=n_patients, n_days=n_days, today=timezone.localdate()
     )
-    with _progress(progress, len(clinic_data.checkins)) as advance, transaction.atomic():
+    with _progress(progress) as task, transaction.atomic():
         _delete_demo_clinic()
         clinic = Clinic.objects.create(
             name=DEMO_CLINIC_NAME,
@@ -107,10 +112,10 @@ def create_demo_clinic(*, seed: int, n_patients: int, n_days: int, progress: boo
         )
         staff = _create_staff(clinic)
         created = _create_patients(clinic, clinic_data, staff[Role.CLINICIAN], seed)
-        _insert_checkins(clinic_data, created, advance)
+        _insert_checkins(clinic_data, created, task("Loading check-ins", len(clinic_data.checkins)))
         Patient.objects.filter(clinic=clinic).refresh_last_checkin()  # COPY skips save()
-        questionnaires = _insert_questionnaires(clinic_data, created, seed)
-        stand_tests = _insert_stand_tests(clinic_data, created, seed)
+        questionnaires = _insert_questionnaires(clinic_data, created, seed, task)
+        stand_tests = _insert_stand_tests(clinic_data, created, seed, task)
         patients = created[0]
         small = len(patients) <= PRECOMPUTE_UP_TO
         alerts = _raise_alerts(patients) if small else None
@@ -153,15 +158,20 @@ def _analyze_demo_tables() -> None:
 
 
 @contextmanager
-def _progress(enabled: bool, total: int) -> Iterator:
+def _progress(enabled: bool) -> Iterator[Task]:
+    """A progress bar: ``task(label, total)`` adds a line and returns its ``advance(n)``."""
     if not enabled:
-        yield lambda n: None
+        yield lambda label, total: lambda n: None
         return
     from rich.progress import Progress
 
     with Progress(transient=False) as bar:
-        task = bar.add_task("Loading check-ins", total=total)
-        yield lambda n: bar.advance(task, n)
+
+        def task(label: str, total: int) -> Advance:
+            task_id = bar.add_task(label, total=total)
+            return lambda n: bar.advance(task_id, n)
+
+        yield task
 
 
 def _delete_demo_clinic() -> None:
@@ -315,37 +325,46 @@ def _questionnaire_plans(data: SimulatedClinic) -> list[dict[str, QuestionnaireS
     return plans
 
 
-def _insert_questionnaires(data: SimulatedClinic, created, seed: int) -> int:
-    """Score each simulated questionnaire as the form does and store them all, in batches."""
+def _insert_questionnaires(data: SimulatedClinic, created, seed: int, task: Task) -> int:
+    """Score each simulated questionnaire as the form does and store them, in batches."""
     patients, courses, users = created
-    rows = []
-    for sim in simulate_questionnaires(data, _questionnaire_plans(data), seed=seed):
-        result = score_instrument(load_instrument(sim.instrument), sim.answers)
-        i = sim.patient
-        # a demo patient has one course and answers within it: the course course_on() finds
-        rows.append(
-            records.new_response(patients[i], courses[i], sim.date, sim.answers, result, users[i])
-        )
-    QuestionnaireResponse.objects.bulk_create(rows, batch_size=BATCH_ROWS)
-    return len(rows)
-
-
-def _insert_stand_tests(data: SimulatedClinic, created, seed: int) -> int:
-    """Analyse each simulated stand test as the form does (the age on the day of the test) and
-    store them all, in batches."""
-    patients, courses, users = created
-    rows = []
-    for sim in simulate_stand_tests(data, seed=seed):
-        i = sim.patient
-        patient = patients[i]
-        result = analyse_stand_test(sim.readings, patient.age_on(sim.date))
-        rows.append(
-            records.new_stand_test(
-                patient, courses[i], sim.date, sim.readings, result, sim.symptoms, users[i]
+    filled = simulate_questionnaires(data, _questionnaire_plans(data), seed=seed)
+    advance = task("Scoring questionnaires", len(filled))
+    for chunk in _chunks(filled, BATCH_ROWS):
+        rows = []
+        for sim in chunk:
+            result = score_instrument(load_instrument(sim.instrument), sim.answers)
+            i = sim.patient
+            # a demo patient has one course and answers within it: the one course_on() finds
+            rows.append(
+                records.new_response(
+                    patients[i], courses[i], sim.date, sim.answers, result, users[i]
+                )
             )
-        )
-    StandTest.objects.bulk_create(rows, batch_size=BATCH_ROWS)
-    return len(rows)
+        QuestionnaireResponse.objects.bulk_create(rows)
+        advance(len(rows))
+    return len(filled)
+
+
+def _insert_stand_tests(data: SimulatedClinic, created, seed: int, task: Task) -> int:
+    """Analyse each simulated stand test as the form does (at the age on the day of the test)
+    and store them, in batches."""
+    patients, courses, users = created
+    tests = simulate_stand_tests(data, seed=seed)
+    advance = task("Analysing stand tests", len(tests))
+    for chunk in _chunks(tests, BATCH_ROWS):
+        rows = []
+        for sim in chunk:
+            i = sim.patient
+            result = analyse_stand_test(sim.readings, patients[i].age_on(sim.date))
+            rows.append(
+                records.new_stand_test(
+                    patients[i], courses[i], sim.date, sim.readings, result, sim.symptoms, users[i]
+                )
+            )
+        StandTest.objects.bulk_create(rows)
+        advance(len(rows))
+    return len(tests)
 
 
 _CHECKIN_COLUMNS = (
@@ -363,7 +382,7 @@ _CHECKIN_COLUMNS = (
 )
 
 
-def _insert_checkins(data: SimulatedClinic, created, advance) -> None:
+def _insert_checkins(data: SimulatedClinic, created, advance: Advance) -> None:
     """Insert all check-ins in chunks: COPY on PostgreSQL, executemany on SQLite."""
     patients, courses, users = created
     rows = _checkin_rows(
@@ -386,9 +405,9 @@ def _insert_checkins(data: SimulatedClinic, created, advance) -> None:
                 advance(len(chunk))
 
 
-def _chunks(rows: list) -> Iterator[list]:
-    for start in range(0, len(rows), CHUNK_ROWS):
-        yield rows[start : start + CHUNK_ROWS]
+def _chunks(rows: list, size: int = CHUNK_ROWS) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _checkin_rows(data: SimulatedClinic, patient_ids, course_ids, user_ids) -> list[tuple]:
