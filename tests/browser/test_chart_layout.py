@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from lowdose.charts import ChartEvent, PhaseSpan, ScorePoint, StandRise, render_ratings_chart
+from lowdose.instruments.definition import available_instruments
 from lowdose.ratings import RATING_NAMES, SideEffect
 
 pytestmark = pytest.mark.browser
@@ -53,10 +54,12 @@ def _full_year_chart(events: list[ChartEvent]) -> str:
         ],
         side_effects=[(_day(7 * i), effects[i % len(effects)].value, 1 + i % 3) for i in range(50)],
         events=events,
+        # every questionnaire by the name the chart gives it
         scores=[
-            ScorePoint(_day(28 * i), name, 40.0, 20 + (i * 7) % 60)
+            ScorePoint(_day(28 * i), instrument.short_name, 40.0, 20 + (i * 7) % 60)
             for i in range(13)
-            for name in ("COMPASS-31", "FIQR", "PGIC")
+            for instrument in available_instruments()
+            if instrument.total_range
         ],
         stand_rises=[StandRise(_day(60 * i), 25.0 + i, 30.0) for i in range(6)],
     )

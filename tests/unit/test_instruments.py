@@ -153,6 +153,7 @@ def tiny(**overrides):
     raw = {
         "id": "tiny",
         "name": "Tiny",
+        "short_name": "Tiny",
         "definition_version": "1",
         "citation": "none",
         "licence": "none",
@@ -190,6 +191,19 @@ def test_a_definition_with_repeated_option_values_is_a_bug():
     items = [{"id": "a", "label": "A", "options": [{"value": 1, "label": "x", "points": 0}] * 2}]
     with pytest.raises(DefinitionError):
         parse_instrument(tiny(items=items, domains=[]))
+
+
+@pytest.mark.parametrize("short", ["", "   ", "A name too long for a legend"])
+def test_a_short_name_must_fit_a_legend(short):
+    with pytest.raises(DefinitionError, match="short_name"):
+        parse_instrument(tiny(short_name=short))
+
+
+def test_every_shipped_instrument_has_a_short_name_that_fits():
+    from lowdose.instruments.definition import available_instruments
+
+    for instrument in available_instruments():
+        assert 0 < len(instrument.short_name) <= 12, instrument.id
 
 
 def test_a_definition_missing_a_required_key_is_a_bug():

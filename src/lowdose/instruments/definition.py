@@ -24,6 +24,8 @@ from lowdose.errors import LowdoseError
 
 #: Package path (inside ``lowdose``) of the instrument definition files.
 DEFINITIONS_DIR = "data/instruments"
+#: The longest ``short_name`` a definition may give: it must fit a chart's legend.
+SHORT_NAME_MAX = 12
 
 
 class DefinitionError(Exception):
@@ -198,6 +200,8 @@ class Instrument:
 
     id: str
     name: str
+    #: At most 12 characters, for where there is no room for the name (a chart's legend).
+    short_name: str
     definition_version: str
     recall: str
     citation: str
@@ -303,6 +307,15 @@ def _parse_bands(raw: Sequence[Mapping[str, Any]]) -> tuple[Band, ...]:
     )
 
 
+def _short_name(raw: Mapping[str, Any]) -> str:
+    short = str(_require(raw, "short_name", raw["id"])).strip()
+    if not short or len(short) > SHORT_NAME_MAX:
+        raise DefinitionError(
+            f"{raw['id']}: 'short_name' must be 1 to {SHORT_NAME_MAX} characters, not {short!r}"
+        )
+    return short
+
+
 def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
     """Build an :class:`Instrument` from a parsed definition mapping; checks its references."""
     scoring = _require(raw, "scoring", "instrument")
@@ -311,6 +324,7 @@ def parse_instrument(raw: Mapping[str, Any]) -> Instrument:
     instrument = Instrument(
         id=str(_require(raw, "id", "instrument")),
         name=str(_require(raw, "name", raw["id"])),
+        short_name=_short_name(raw),
         definition_version=str(_require(raw, "definition_version", raw["id"])),
         recall=str(raw.get("recall", "")),
         citation=str(_require(raw, "citation", raw["id"])).strip(),

@@ -113,7 +113,7 @@ def _scores(patient: Patient, days: list[dt.date]) -> list[ScorePoint]:
         points.append(
             ScorePoint(
                 response.date,
-                instrument.name.split(" (")[0],  # "COMPASS-31", not its full title
+                instrument.short_name,  # "COMPASS-31", not its full title
                 float(response.total),
                 share if instrument.higher_is_worse else 100 - share,
             )
