@@ -10,10 +10,12 @@ Prints median and 95th percentile of the server time (Django's test client, in p
 network) and the number of database queries for each page. Targets: dashboard p95 ≤ 200 ms with
 a query count that does not grow with the clinic; patient chart ≤ 250 ms; PDF report ≤ 2 s.
 
-PostgreSQL plans from the statistics autovacuum gathers; on a server with autovacuum off (as in
-CI), run ``VACUUM ANALYZE`` after loading to measure what a running installation would see, and
-say which it was. Note the load average (``uptime``) with the numbers: other work on the machine
-moves them by tens of milliseconds.
+The planner works from table statistics: ``lowdose demo`` runs ANALYZE after loading, but the
+estimates and alerts come later, so on a server with autovacuum off (as in CI) run ``VACUUM
+ANALYZE`` after them to measure what a running installation would see, and say which it was.
+Note the load average (``uptime``) with the numbers: other work on the machine moves them by
+tens of milliseconds. The "every panel" chart is the patient with the most stand tests and
+questionnaires: the chart's target holds for every patient, not only a short course.
 """
 
 from __future__ import annotations
