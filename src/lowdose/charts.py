@@ -109,6 +109,21 @@ class StandRise:
     threshold_bpm: float | None
 
 
+@dataclass(frozen=True)
+class _Course:
+    """Everything one chart draws, as :func:`render_ratings_chart` takes it (events in order)."""
+
+    days: Sequence[dt.date]
+    ratings: Mapping[str, Sequence[int | None]]
+    dose_steps: Sequence[tuple[dt.date, Decimal]]
+    phase_starts: Sequence[tuple[dt.date, str]]
+    phases: Sequence[PhaseSpan]
+    side_effects: Sequence[tuple[dt.date, str, int]]
+    events: Sequence[ChartEvent]
+    scores: Sequence[ScorePoint]
+    stand_rises: Sequence[StandRise]
+
+
 def rolling_mean(
     days: Sequence[dt.date], values: Sequence[float | None], window: int = ROLLING_DAYS
 ) -> list[float | None]:
@@ -162,43 +177,31 @@ def render_ratings_chart(
     questionnaire totals and ``stand_rises`` stand-test heart-rate rises, each in a panel of its
     own. All panels share one time axis, with the dates under the lowest panel only.
     """
-    events = sorted(events, key=lambda event: event.day)
+    course = _Course(
+        days,
+        ratings,
+        dose_steps,
+        phase_starts,
+        phases,
+        side_effects,
+        sorted(events, key=lambda event: event.day),
+        scores,
+        stand_rises,
+    )
     buffer = io.StringIO()
     with drawing(_STYLE):
-        figure = _figure(
-            days,
-            ratings,
-            dose_steps,
-            phase_starts,
-            phases,
-            side_effects,
-            events,
-            scores,
-            stand_rises,
-        )
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    description = _describe(days, ratings, dose_steps, side_effects, events, scores, stand_rises)
-    return _with_text_alternative(buffer.getvalue(), title, description)
+        _figure(course).savefig(buffer, format="svg", metadata={"Date": None})
+    return _with_text_alternative(buffer.getvalue(), title, _describe(course))
 
 
-def _figure(
-    days: Sequence[dt.date],
-    ratings: Mapping[str, Sequence[int | None]],
-    dose_steps: Sequence[tuple[dt.date, Decimal]],
-    phase_starts: Sequence[tuple[dt.date, str]],
-    phases: Sequence[PhaseSpan],
-    side_effects: Sequence[tuple[dt.date, str, int]],
-    events: Sequence[ChartEvent],
-    scores: Sequence[ScorePoint],
-    stand_rises: Sequence[StandRise],
-) -> Figure:
+def _figure(course: _Course) -> Figure:
     panels = ["ratings"]
-    panels += ["effects"] if side_effects else []
-    panels += ["scores"] if scores else []
-    panels += ["stand"] if stand_rises else []
+    panels += ["effects"] if course.side_effects else []
+    panels += ["scores"] if course.scores else []
+    panels += ["stand"] if course.stand_rises else []
     panels.append("dose")
     heights = {"ratings": 3, "effects": 1.1, "scores": 1.2, "stand": 1.1, "dose": 1}
-    key = _event_key_lines(events)
+    key = _event_key_lines(course.events)
     # Inches: room above for change numbers, below for the dates and the key of the changes.
     above, below = 0.35, 0.55 + (0.1 + _KEY_LINE_INCHES * len(key) if key else 0)
     height = above + below + 1.1 + 0.9 * sum(heights[p] for p in panels)
@@ -225,46 +228,38 @@ def _figure(
     axes = figure.subplots(len(panels), 1, height_ratios=[heights[p] for p in panels])
     panel = dict(zip(panels, axes, strict=True))
     top = panel["ratings"]
-    x_limits = _time_limits(days, dose_steps, phases, side_effects, events, scores, stand_rises)
+    x_limits = _time_limits(course)
     _date_axis(axes, x_limits)
-    _shade_phases(axes, phases, x_limits)
-    _plot_ratings(top, days, ratings)
-    if side_effects:
-        _plot_side_effects(panel["effects"], side_effects)
-    if scores:
-        _plot_scores(panel["scores"], scores)
-    if stand_rises:
-        _plot_stand_rises(panel["stand"], stand_rises)
-    _plot_dose(panel["dose"], x_limits, dose_steps)
-    for start, label in phase_starts:
+    _shade_phases(axes, course.phases, x_limits)
+    _plot_ratings(top, course.days, course.ratings)
+    if course.side_effects:
+        _plot_side_effects(panel["effects"], course.side_effects)
+    if course.scores:
+        _plot_scores(panel["scores"], course.scores)
+    if course.stand_rises:
+        _plot_stand_rises(panel["stand"], course.stand_rises)
+    _plot_dose(panel["dose"], x_limits, course.dose_steps)
+    for start, label in course.phase_starts:
         for ax in axes:
             ax.axvline(start, color="#888888", linewidth=0.8, linestyle=":")
         top.annotate(label, (start, 10.2), fontsize=8, color="#444444", annotation_clip=False)
-    _mark_events(axes, events, x_limits)
+    _mark_events(axes, course.events, x_limits)
     return figure
 
 
-def _time_limits(
-    days: Sequence[dt.date],
-    steps: Sequence[tuple[dt.date, Decimal]],
-    phases: Sequence[PhaseSpan],
-    side_effects: Sequence[tuple[dt.date, str, int]],
-    events: Sequence[ChartEvent],
-    scores: Sequence[ScorePoint],
-    stand_rises: Sequence[StandRise],
-) -> tuple[np.datetime64, np.datetime64]:
+def _time_limits(course: _Course) -> tuple[np.datetime64, np.datetime64]:
     """The time axis: from the first to the day after the last thing drawn (a week if empty).
 
     Phases count by their start only: an open phase runs to the edge, whatever that is.
     """
     dated = [
-        *days,
-        *(day for day, _ in steps),
-        *(span.start for span in phases),
-        *(day for day, _, _ in side_effects),
-        *(event.day for event in events),
-        *(point.day for point in scores),
-        *(rise.day for rise in stand_rises),
+        *course.days,
+        *(day for day, _ in course.dose_steps),
+        *(span.start for span in course.phases),
+        *(day for day, _, _ in course.side_effects),
+        *(event.day for event in course.events),
+        *(point.day for point in course.scores),
+        *(rise.day for rise in course.stand_rises),
     ]
     first = min(dated, default=None) or dt.date.today()
     last = max(dated, default=first)
@@ -580,15 +575,11 @@ def _rows(anchors: Sequence[float], widths: Sequence[float], *, count: int) -> l
     return rows
 
 
-def _describe(
-    days: Sequence[dt.date],
-    ratings: Mapping[str, Sequence[int | None]],
-    steps: Sequence[tuple[dt.date, Decimal]],
-    side_effects: Sequence[tuple[dt.date, str, int]] = (),
-    events: Sequence[ChartEvent] = (),
-    scores: Sequence[ScorePoint] = (),
-    stand_rises: Sequence[StandRise] = (),
-) -> str:
+def _describe(course: _Course) -> str:
+    """The chart in words: its ``<desc>``, read out where the picture is not seen."""
+    days, ratings, steps = course.days, course.ratings, course.dose_steps
+    side_effects, events = course.side_effects, course.events
+    scores, stand_rises = course.scores, course.stand_rises
     if not days:
         return "No check-ins yet."
     parts = [f"Daily ratings from {days[0].isoformat()} to {days[-1].isoformat()}."]
