@@ -268,12 +268,22 @@ def _time_limits(course: _Course) -> tuple[np.datetime64, np.datetime64]:
     return np.datetime64(first, "D"), np.datetime64(last + dt.timedelta(days=1), "D")
 
 
+def concise_dates(axes) -> None:
+    """Dates as a reader says them: "Mar", "15", the year where it turns; never turned aslant.
+
+    Every chart of the app writes its dates this way, so they read the same from page to page.
+    """
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    # The year alone beside the axis ("2026", not "2026-Nov": the months are on the ticks).
+    offsets = ["", "%Y", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M"]
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, offset_formats=offsets))
+
+
 def _date_axis(axes, limits: tuple[np.datetime64, np.datetime64]) -> None:
     """Dates under the lowest panel, faint lines at the same dates through every panel."""
-    locator = AutoDateLocator(minticks=3, maxticks=8)
     lowest = axes[-1]
-    lowest.xaxis.set_major_locator(locator)
-    lowest.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    concise_dates(lowest)
     for ax in axes:
         ax.set_xlim(*limits)
     marks = lowest.xaxis.get_majorticklocs()

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from lowdose.charts import drawing
+from lowdose.charts import concise_dates, drawing
 
 # Okabe-Ito blue and vermilion: distinguishable with the common colour-vision deficiencies.
 _RISE_COLOUR = "#0072B2"
@@ -72,7 +72,7 @@ def render_stand_test_chart(
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    figure.autofmt_xdate()
+    concise_dates(axes)
     buffer = io.StringIO()
     with drawing():
         figure.savefig(buffer, format="svg", metadata={"Date": None})

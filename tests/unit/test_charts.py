@@ -190,3 +190,22 @@ def test_charts_drawn_at_once_by_several_threads_each_get_their_own_settings():
         drawn = [(kind, pool.submit(kind, i)) for i in range(5) for kind in alone]
         assert all(future.result() == alone[kind] for kind, future in drawn)
     assert ">Maintenance<" in alone[course_chart]
+
+
+def test_every_chart_writes_its_dates_the_same_short_way():
+    import re
+
+    from lowdose.standtest_chart import render_stand_test_chart
+
+    stand = render_stand_test_chart(
+        [dt.date(2026, 1, 5), dt.date(2026, 3, 5)],
+        [Decimal("34"), Decimal("28")],
+        [True, True],
+        threshold_bpm=30,
+        title="t",
+    )
+    for svg in (stand, _year_chart()):
+        drawn = svg.split("</desc>")[1]
+        assert not re.search(r">\d{4}-[^<]*<", drawn)  # no "2026-01-05", no "2026-Nov"
+        assert ">Mar<" in drawn
+        assert ">2026<" in drawn

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lowdose.web.accounts.models import AuditEvent
@@ -37,6 +39,10 @@ def test_the_clinician_chart(client, nora):
     response = client.get(f"/patients/{nora.anna.pk}/evaluation/pain.svg")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
+    # dates as on the course chart: months and days, the year once, no ISO dates aslant
+    drawn = response.content.decode().split("</desc>")[1]
+    assert not re.search(r">\d{4}-\d\d-\d\d<", drawn)
+    assert re.search(r">20\d\d<", drawn)
 
 
 def test_the_clinician_changes_the_main_outcome(client, nora):

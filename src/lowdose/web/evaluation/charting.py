@@ -12,7 +12,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from lowdose.analysis import DailySeries, OutcomeResult, Phase
-from lowdose.charts import drawing
+from lowdose.charts import concise_dates, drawing
 
 # Okabe–Ito colours, as in lowdose.charts: told apart with the common colour-vision deficiencies.
 _COMPARISON, _TREATMENT, _OTHER = "#0072B2", "#D55E00", "#999999"
@@ -56,7 +56,7 @@ def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: s
     axes.set_ylabel(f"{result.label} (0–10, {better})")
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    figure.autofmt_xdate()
+    concise_dates(axes)
     buffer = io.StringIO()
     with drawing():
         figure.savefig(buffer, format="svg", metadata={"Date": None})
