@@ -304,6 +304,21 @@ def test_the_last_check_in_follows_new_moved_and_deleted_check_ins(client, peopl
     assert _row(nora, "Anna").last_checkin is None
 
 
+def test_a_check_in_moved_to_another_patient_leaves_both_dates_right(people, today):
+    # an administrator corrects a check-in entered under the wrong patient
+    latest = CheckIn.objects.filter(patient=people.anna).latest("date")
+    before = CheckIn.objects.filter(patient=people.anna).exclude(pk=latest.pk).latest("date").date
+    ben = Patient.objects.get(user__first_name="Ben")
+    assert not CheckIn.objects.filter(patient=ben).exists()
+    moved = CheckIn.objects.get(pk=latest.pk)
+    moved.patient = ben
+    moved.save()
+    people.anna.refresh_from_db()
+    ben.refresh_from_db()
+    assert people.anna.last_checkin_on == before
+    assert ben.last_checkin_on == latest.date
+
+
 def _course(patient, prescriber, today, start: int, maintenance=None, stop=None, doses=()):
     """A course starting ``start`` days from today (negative: in the past), with dose steps as
     (days from today, mg)."""

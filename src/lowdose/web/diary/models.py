@@ -64,12 +64,22 @@ class CheckIn(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         fields = kwargs.get("update_fields")
-        if fields is not None and "date" not in fields:
+        if fields is not None and not {"date", "patient", "patient_id"} & set(fields):
             super().save(*args, **kwargs)
             return  # the latest check-in's date cannot have changed
+        patients = {self.patient_id, getattr(self, "_stored_patient_id", None)} - {None}
         with transaction.atomic():
             super().save(*args, **kwargs)
-            Patient.objects.filter(pk=self.patient_id).refresh_last_checkin()
+            Patient.objects.filter(pk__in=patients).refresh_last_checkin()
+        self._stored_patient_id = self.patient_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The patient it was stored under: a check-in moved to another patient (in the admin)
+        # changes the latest check-in date of both.
+        instance._stored_patient_id = instance.__dict__.get("patient_id")
+        return instance
 
     def ratings(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in RATING_NAMES}
