@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from lowdose.web.courses.models import Patient
-from lowdose.web.diary.models import CheckIn
 from lowdose.web.evaluation import services
 from lowdose.web.evaluation.models import Estimate
 
@@ -31,24 +30,9 @@ def main_outcome_estimates(viewer, patient_ids: Iterable[int]) -> dict[int, Esti
     )
     if not courses:
         return {}
-    ids = [p.pk for p, _, _ in courses]
-    versions = {
-        row["patient_id"]: (row["n"], row["last"])
-        for row in CheckIn.objects.filter(patient_id__in=ids)
-        .values("patient_id")
-        .annotate(n=Count("id"), last=Max("updated_at"))
-    }
-    by_id = {p.pk: p for p, _, _ in courses}
-    clinic_of = {p.pk: p.clinic_id for p, _, _ in courses}
-    current = {p.pk: course for p, course, _ in courses}
-    wanted = {}
-    for p, course, conditions in courses:
-        main = services.main_outcome(course, conditions)
-        count, last = versions.get(p.pk, (0, None))
-        version = services.data_version(
-            course, main.outcome, count, last, services.course_trial(course)
-        )
-        wanted[p.pk] = (main.outcome, version)
+    by_id = {c.patient.pk: c for c in courses}
+    clinic_of = {c.patient.pk: c.patient.clinic_id for c in courses}
+    wanted = {c.patient.pk: (c.main.outcome, c.version) for c in courses}
     stored = {
         (e.patient_id, e.outcome): e
         for e in Estimate.objects.filter(
@@ -64,7 +48,7 @@ def main_outcome_estimates(viewer, patient_ids: Iterable[int]) -> dict[int, Esti
         else:
             stale.append(pid)
     if stale:
-        answer.update(_recompute(stale, current, wanted, by_id))
+        answer.update(_recompute([by_id[pid] for pid in stale]))
     return answer
 
 
@@ -79,20 +63,18 @@ def _wanted_rows(wanted: dict[int, tuple[str, services.DataVersion]]) -> Q:
     return rows
 
 
-def _recompute(stale, current, wanted, by_id) -> dict[int, Estimate]:
-    rows = services.checkin_rows(stale)
-    meds = services.medication_dates(stale)
+def _recompute(stale: list[services.CurrentCourse]) -> dict[int, Estimate]:
+    ids = [c.patient.pk for c in stale]
+    rows = services.checkin_rows(ids)
+    meds = services.medication_dates(ids)
     fresh = {}
-    for pid in stale:
-        course = current[pid]
-        outcome, version = wanted[pid]
-        series = services.build_series(
-            course, rows.get(pid, []), services.course_trial(course), meds.get(pid, [])
-        )
-        patient = by_id[pid]
-        [item] = services.evaluate_outcomes(course, series, [outcome], patient.local_today())
+    for c in stale:
+        pid = c.patient.pk
+        series = services.build_series(c.course, rows.get(pid, []), c.trial, meds.get(pid, []))
+        today = c.patient.local_today()
+        [item] = services.evaluate_outcomes(c.course, series, [c.main.outcome], today)
         fresh[pid] = services.estimate_row(
-            pid, patient.clinic_id, course, item, version, is_main=True
+            pid, c.patient.clinic_id, c.course, item, c.version, is_main=True
         )
     services.save_estimates(list(fresh.values()))
     return fresh

@@ -12,28 +12,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 
 from lowdose.ratings import RATING_NAMES
-from lowdose.web.courses.models import Course, Patient
-from lowdose.web.diary.models import CheckIn
+from lowdose.web.courses.models import Patient
 from lowdose.web.evaluation import services
-from lowdose.web.evaluation.models import Estimate, Trial
+from lowdose.web.evaluation.models import Estimate
 
 #: Patients per batch: enough that queries are few, few enough that a batch's check-ins
 #: (about 365 rows a patient after a year) stay a few megabytes.
 BATCH_SIZE = 200
-
-
-@dataclass(frozen=True)
-class _Stale:
-    """A patient to evaluate again, with what was read to find out."""
-
-    patient: Patient
-    course: Course
-    main: services.MainChoice
-    trial: Trial | None
-    version: services.DataVersion
 
 
 @dataclass(frozen=True)
@@ -65,35 +53,25 @@ def _batches(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 def _refresh_batch(ids: Sequence[int], everything: bool) -> int:
     """Evaluate the stale patients among ``ids``; returns how many were evaluated."""
-    courses = services.current_courses(Patient.objects.filter(pk__in=ids))
-    versions = {
-        row["patient_id"]: (row["n"], row["last"])
-        for row in CheckIn.objects.filter(patient_id__in=ids)
-        .values("patient_id")
-        .annotate(n=Count("id"), last=Max("updated_at"))
-    }
     stored: dict[int, set[tuple]] = {}
     for patient_id, *row in Estimate.objects.filter(patient_id__in=ids).values_list(
         "patient_id", "clinic_id", "course_id", "outcome", "is_main", "data_version"
     ):
         stored.setdefault(patient_id, set()).add(tuple(row))
     stale = []
-    for patient, course, conditions in courses:
-        main = services.main_outcome(course, conditions)
-        trial = services.course_trial(course)
-        count, last = versions.get(patient.pk, (0, None))
-        version = services.data_version(course, main.outcome, count, last, trial)
+    for current in services.current_courses(Patient.objects.filter(pk__in=ids)):
+        patient, course, main = current.patient, current.course, current.main
         expected = {
-            (patient.clinic_id, course.pk, name, name == main.outcome, version.key)
+            (patient.clinic_id, course.pk, name, name == main.outcome, current.version.key)
             for name in RATING_NAMES
         }
         if everything or stored.get(patient.pk) != expected:
-            stale.append(_Stale(patient, course, main, trial, version))
+            stale.append(current)
     _evaluate_and_store(stale)
     return len(stale)
 
 
-def _evaluate_and_store(stale: list[_Stale]) -> None:
+def _evaluate_and_store(stale: list[services.CurrentCourse]) -> None:
     ids = [s.patient.pk for s in stale]
     rows = services.checkin_rows(ids)
     medications = services.medication_dates(ids)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from lowdose.analysis import (
@@ -102,19 +102,47 @@ def build_series(
     return make_series([r[0] for r in rows], phases, values, medication_changes)
 
 
-def current_courses(patients: QuerySet[Patient]) -> list[tuple[Patient, Course, list[str]]]:
-    """Each of ``patients`` that has a course, with its current course (the main outcome chosen
-    for it and its trial read along) and the patient's condition codes, in two queries."""
+@dataclass(frozen=True)
+class CurrentCourse:
+    """A patient's current course with what deciding whether its estimates are fresh needs."""
+
+    patient: Patient
+    course: Course
+    main: MainChoice
+    trial: Trial | None
+    version: DataVersion
+
+
+def current_courses(patients: QuerySet[Patient]) -> list[CurrentCourse]:
+    """Each of ``patients`` that has a course, with its current course, main outcome, trial and
+    the version of its data, in three queries however many patients."""
+    from lowdose.web.diary.models import CheckIn
+
     found = list(
         patients.filter(latest_course__isnull=False).select_related(
             "clinic", "latest_course__main_outcome__set_by", "latest_course__trial"
         )
     )
+    ids = [p.pk for p in found]
     conditions: dict[int, list[str]] = {}
-    codes = PatientCondition.objects.filter(patient_id__in=[p.pk for p in found])
+    codes = PatientCondition.objects.filter(patient_id__in=ids)
     for patient_id, code in codes.values_list("patient_id", "condition"):
         conditions.setdefault(patient_id, []).append(code)
-    return [(p, p.latest_course, conditions.get(p.pk, [])) for p in found]
+    versions = {
+        row["patient_id"]: (row["n"], row["last"])
+        for row in CheckIn.objects.filter(patient_id__in=ids)
+        .values("patient_id")
+        .annotate(n=Count("id"), last=Max("updated_at"))
+    }
+    current = []
+    for patient in found:
+        course = patient.latest_course
+        main = main_outcome(course, conditions.get(patient.pk, []))
+        trial = course_trial(course)
+        count, last = versions.get(patient.pk, (0, None))
+        version = data_version(course, main.outcome, count, last, trial)
+        current.append(CurrentCourse(patient, course, main, trial, version))
+    return current
 
 
 def checkin_rows(patient_ids: Iterable[int]) -> dict[int, list[Row]]:
