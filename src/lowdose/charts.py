@@ -37,11 +37,12 @@ _PHASE_SHADES = ("#f0f0f0", "#ffffff")
 _MARKER_LIMIT = 70
 _EVENT_COLOUR = "#7a3e9d"
 # Set once for the whole figure rather than axis by axis (each call revisits every tick).
+#: Every chart's SVG settings. Text stays text (not glyph outlines): smaller files, and labels a
+#: browser can read out. The constant salt makes the SVG's internal ids, so the whole file, the
+#: same for the same data.
+_SVG = {"svg.fonttype": "none", "svg.hashsalt": "lowdose"}
 _STYLE = {
-    # Text stays text (not glyph outlines): smaller files, and labels a browser can read out.
-    # The constant salt makes the SVG's internal ids, so the whole file, the same for the same data.
-    "svg.fonttype": "none",
-    "svg.hashsalt": "lowdose",
+    **_SVG,
     "axes.grid": True,
     "axes.grid.axis": "y",
     "grid.color": "#e4e4e4",
@@ -56,11 +57,17 @@ def drawing(style: Mapping[str, object] | None = None) -> Iterator[None]:
 
     matplotlib keeps its settings in one global: without the lock, two charts drawn at once by
     the threaded development or test server could each be drawn with the other's settings.
-    Without ``style``, text stays text in the SVG (not glyph outlines). The SVG's internal ids
-    are salted with a constant: the same data gives the same bytes.
+    Without ``style``, the SVG settings every chart uses.
     """
-    with _RENDERING, rc_context(style or {"svg.fonttype": "none", "svg.hashsalt": "lowdose"}):
+    with _RENDERING, rc_context(style or _SVG):
         yield
+
+
+def svg_document(figure: Figure, title: str, description: str) -> str:
+    """The figure as SVG text with its title and description (call it inside :func:`drawing`)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return _with_text_alternative(buffer.getvalue(), title, description)
 
 
 # Label sizes for placing labels by hand (matplotlib's own measuring costs more than drawing).
@@ -188,10 +195,8 @@ def render_ratings_chart(
         scores,
         stand_rises,
     )
-    buffer = io.StringIO()
     with drawing(_STYLE):
-        _figure(course).savefig(buffer, format="svg", metadata={"Date": None})
-    return _with_text_alternative(buffer.getvalue(), title, _describe(course))
+        return svg_document(_figure(course), title, _describe(course))
 
 
 def _figure(course: _Course) -> Figure:

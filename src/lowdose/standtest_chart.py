@@ -7,16 +7,13 @@ Drawn with matplotlib's object API like :mod:`lowdose.charts`; the SVG carries a
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from collections.abc import Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from lowdose.charts import concise_dates, drawing
+from lowdose.charts import concise_dates, drawing, svg_document
 
 # Okabe-Ito blue and vermilion: distinguishable with the common colour-vision deficiencies.
 _RISE_COLOUR = "#0072B2"
@@ -73,10 +70,8 @@ def render_stand_test_chart(
     if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     concise_dates(axes)
-    buffer = io.StringIO()
     with drawing():
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _with_text_alternative(buffer.getvalue(), title, _describe_rises(days, rises))
+        return svg_document(figure, title, _describe_rises(days, rises))
 
 
 def _describe_rises(days: Sequence[dt.date], rises: Sequence[Decimal | None]) -> str:
@@ -87,11 +82,3 @@ def _describe_rises(days: Sequence[dt.date], rises: Sequence[Decimal | None]) ->
         for d, r in zip(days, rises, strict=True)
     ]
     return "Largest standing heart-rate rise per test. " + "; ".join(parts) + "."
-
-
-def _with_text_alternative(svg: str, title: str, description: str) -> str:
-    """Drop the XML prologue and put a title and description first inside the root element."""
-    svg = svg[svg.index("<svg") :]
-    text = f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + text, svg, count=1)
-    return svg.replace("<svg ", '<svg role="img" ', 1)

@@ -3,16 +3,12 @@ and the model's 95% interval for the level on LDN, as SVG with a text alternativ
 
 from __future__ import annotations
 
-import io
-import re
-from xml.sax.saxutils import escape
-
 import numpy as np
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from lowdose.analysis import DailySeries, OutcomeResult, Phase
-from lowdose.charts import concise_dates, drawing
+from lowdose.charts import concise_dates, drawing, svg_document
 
 # Okabe–Ito colours, as in lowdose.charts: told apart with the common colour-vision deficiencies.
 _COMPARISON, _TREATMENT, _OTHER = "#0072B2", "#D55E00", "#999999"
@@ -57,10 +53,8 @@ def comparison_chart_svg(series: DailySeries, result: OutcomeResult, *, title: s
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     concise_dates(axes)
-    buffer = io.StringIO()
     with drawing():
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _with_text(buffer.getvalue(), title, describe(result, names))
+        return svg_document(figure, title, describe(result, names))
 
 
 def _runs(mask: np.ndarray, dates: np.ndarray) -> list[tuple]:
@@ -86,10 +80,3 @@ def describe(result: OutcomeResult, names: tuple[str, str]) -> str:
         f"{result.n_treatment_days} days. The model puts the level on LDN between {low:.1f} and "
         f"{high:.1f} (95% interval)."
     )
-
-
-def _with_text(svg: str, title: str, description: str) -> str:
-    svg = svg[svg.index("<svg") :]
-    text = f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + text, svg, count=1)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
