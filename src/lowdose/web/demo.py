@@ -328,43 +328,43 @@ def _questionnaire_plans(data: SimulatedClinic) -> list[dict[str, QuestionnaireS
 def _insert_questionnaires(data: SimulatedClinic, created, seed: int, task: Task) -> int:
     """Score each simulated questionnaire as the form does and store them, in batches."""
     patients, courses, users = created
+
+    def row(sim) -> QuestionnaireResponse:
+        result = score_instrument(load_instrument(sim.instrument), sim.answers)
+        i = sim.patient
+        # a demo patient has one course and answers within it: the one course_on() finds
+        return records.new_response(
+            patients[i], courses[i], sim.date, sim.answers, result, users[i]
+        )
+
     filled = simulate_questionnaires(data, _questionnaire_plans(data), seed=seed)
-    advance = task("Scoring questionnaires", len(filled))
-    for chunk in _chunks(filled, BATCH_ROWS):
-        rows = []
-        for sim in chunk:
-            result = score_instrument(load_instrument(sim.instrument), sim.answers)
-            i = sim.patient
-            # a demo patient has one course and answers within it: the one course_on() finds
-            rows.append(
-                records.new_response(
-                    patients[i], courses[i], sim.date, sim.answers, result, users[i]
-                )
-            )
-        QuestionnaireResponse.objects.bulk_create(rows)
-        advance(len(rows))
-    return len(filled)
+    return _insert_in_batches(
+        QuestionnaireResponse, filled, row, task("Scoring questionnaires", len(filled))
+    )
 
 
 def _insert_stand_tests(data: SimulatedClinic, created, seed: int, task: Task) -> int:
     """Analyse each simulated stand test as the form does (at the age on the day of the test)
     and store them, in batches."""
     patients, courses, users = created
+
+    def row(sim) -> StandTest:
+        i = sim.patient
+        result = analyse_stand_test(sim.readings, patients[i].age_on(sim.date))
+        return records.new_stand_test(
+            patients[i], courses[i], sim.date, sim.readings, result, sim.symptoms, users[i]
+        )
+
     tests = simulate_stand_tests(data, seed=seed)
-    advance = task("Analysing stand tests", len(tests))
-    for chunk in _chunks(tests, BATCH_ROWS):
-        rows = []
-        for sim in chunk:
-            i = sim.patient
-            result = analyse_stand_test(sim.readings, patients[i].age_on(sim.date))
-            rows.append(
-                records.new_stand_test(
-                    patients[i], courses[i], sim.date, sim.readings, result, sim.symptoms, users[i]
-                )
-            )
-        StandTest.objects.bulk_create(rows)
-        advance(len(rows))
-    return len(tests)
+    return _insert_in_batches(StandTest, tests, row, task("Analysing stand tests", len(tests)))
+
+
+def _insert_in_batches(model, simulated: list, row: Callable, advance: Advance) -> int:
+    """Build a row of ``model`` from each simulated record and insert them, a batch at a time."""
+    for chunk in _chunks(simulated, BATCH_ROWS):
+        model.objects.bulk_create([row(sim) for sim in chunk])
+        advance(len(chunk))
+    return len(simulated)
 
 
 _CHECKIN_COLUMNS = (
